@@ -1,0 +1,230 @@
+/**
+ * A small HTTP helper shared by the platform publishers: global `fetch` with a time-out,
+ * per-platform pacing, and classification of transport failures into `PublishError`.
+ *
+ * Platform-level errors (WeChat `errcode`, Weibo `error_code`, ...) are NOT classified here:
+ * each publisher reads its own envelope. This helper only decides what the transport says:
+ * time-out, connection lost, 5xx, 429, an answer that is not JSON.
+ */
+import type { MediaRef } from '../domain/model';
+import type { Clock } from '../ports/clock';
+import type { PublishJob } from '../ports/publisher';
+import { PublishError } from '../ports/publisher';
+
+export type Sleep = (ms: number) => Promise<void>;
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A downloaded media file; the core supplies the downloader (Feishu image keys, URLs). */
+export interface MediaFile {
+  bytes: Buffer;
+  contentType: string;
+  name: string;
+}
+export type FetchMedia = (ref: MediaRef) => Promise<MediaFile>;
+
+/** Told when credentials are expired, revoked or about to expire; the core announces it in the working-group chat. */
+export interface CredentialProblem {
+  platform: string;
+  account?: string;
+  /** Plain-Chinese reason. */
+  reason: string;
+  /** Known expiry, when the platform tells it. */
+  expiresAt?: Date;
+  platformCode?: string;
+}
+export type CredentialListener = (problem: CredentialProblem) => void;
+
+/**
+ * Keeps calls to one platform at least `minIntervalMs` apart, so bursts stay under the
+ * platform's frequency limits. One pacer per platform, shared by its accounts.
+ */
+export class Pacer {
+  private nextAt = 0;
+
+  constructor(
+    readonly minIntervalMs: number,
+    private readonly clock: Clock,
+    private readonly sleep: Sleep,
+  ) {}
+
+  async wait(): Promise<void> {
+    const now = this.clock.now().getTime();
+    const at = Math.max(now, this.nextAt);
+    this.nextAt = at + this.minIntervalMs;
+    if (at > now) await this.sleep(at - now);
+  }
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  query?: Record<string, string | number | undefined>;
+  json?: unknown;
+  form?: FormData;
+  headers?: Record<string, string>;
+}
+
+export interface HttpAnswer {
+  status: number;
+  body: unknown;
+}
+
+export interface PlatformHttpOptions {
+  /** Plain-Chinese name used in messages, e.g. `公众号`. */
+  label: string;
+  timeoutMs?: number;
+  fetchImpl?: typeof fetch;
+  pacer?: Pacer;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export class PlatformHttp {
+  private readonly label: string;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+  private readonly pacer?: Pacer;
+
+  constructor(options: PlatformHttpOptions) {
+    this.label = options.label;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.fetchImpl = options.fetchImpl ?? fetch;
+    this.pacer = options.pacer;
+  }
+
+  /**
+   * Sends one request. Resolves with the parsed JSON for 2xx and for 4xx answers that carry a
+   * JSON body (platforms put their error codes there); throws a retryable `PublishError` for
+   * time-outs, lost connections, 5xx, 429 and malformed answers, a final one for other 4xx.
+   */
+  async request(req: HttpRequest): Promise<HttpAnswer> {
+    if (this.pacer) await this.pacer.wait();
+    const url = withQuery(req.url, req.query);
+    const headers: Record<string, string> = { ...(req.headers ?? {}) };
+    let body: string | FormData | undefined;
+    if (req.json !== undefined) {
+      headers['content-type'] = 'application/json; charset=utf-8';
+      body = JSON.stringify(req.json);
+    } else if (req.form) {
+      body = req.form;
+    }
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.fetchImpl(url, { method: req.method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+      text = await res.text();
+    } catch (e) {
+      if (isTimeout(e)) {
+        throw new PublishError(`${this.label}接口超时（${this.timeoutMs} 毫秒无应答）`, true, 'timeout', { cause: e });
+      }
+      throw new PublishError(`${this.label}接口连接中断：${describe(e)}`, true, 'network', { cause: e });
+    }
+    if (res.status === 429) {
+      throw new PublishError(`${this.label}接口调用太频繁（HTTP 429），稍后重试`, true, 'http_429');
+    }
+    if (res.status >= 500) {
+      throw new PublishError(`${this.label}服务暂时不可用（HTTP ${res.status}）`, true, `http_${res.status}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = text.length ? JSON.parse(text) : undefined;
+    } catch (e) {
+      if (res.status >= 400) {
+        throw new PublishError(`${this.label}接口拒绝了请求（HTTP ${res.status}）`, false, `http_${res.status}`, { cause: e });
+      }
+      throw new PublishError(`${this.label}接口返回了无法解析的内容`, true, 'malformed', { cause: e });
+    }
+    if (parsed === null || typeof parsed !== 'object') {
+      if (res.status >= 400) throw new PublishError(`${this.label}接口拒绝了请求（HTTP ${res.status}）`, false, `http_${res.status}`);
+      throw new PublishError(`${this.label}接口返回了无法解析的内容`, true, 'malformed');
+    }
+    return { status: res.status, body: parsed };
+  }
+}
+
+export function withQuery(url: string, query?: Record<string, string | number | undefined>): string {
+  if (!query) return url;
+  const u = new URL(url);
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) u.searchParams.set(k, String(v));
+  return u.toString();
+}
+
+// Errors from fetch may come from another realm (DOMException, undici): no `instanceof Error`.
+function errorLike(e: unknown): { name?: unknown; message?: unknown; cause?: unknown } | undefined {
+  return e !== null && typeof e === 'object' ? (e as { name?: unknown; message?: unknown; cause?: unknown }) : undefined;
+}
+
+function isTimeout(e: unknown): boolean {
+  const name = errorLike(e)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
+}
+
+function describe(e: unknown): string {
+  const err = errorLike(e);
+  const causeMessage = errorLike(err?.cause)?.message;
+  if (typeof causeMessage === 'string' && causeMessage) return causeMessage;
+  return typeof err?.message === 'string' ? err.message : String(e);
+}
+
+/** Reads a field of an untyped JSON object. */
+export function field(obj: unknown, ...path: (string | number)[]): unknown {
+  let cur: unknown = obj;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[key];
+  }
+  return cur;
+}
+
+/** A required string (or number) field; a missing one is a malformed answer, retried. */
+export function requireString(obj: unknown, label: string, ...path: (string | number)[]): string {
+  const v = field(obj, ...path);
+  if (typeof v === 'string' && v.length > 0) return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  throw new PublishError(`${label}接口返回缺少字段 ${path.join('.')}`, true, 'malformed');
+}
+
+/**
+ * The steps recorded for a job. An empty value means "cleared" (a later attempt must redo the
+ * step), because the core offers `recordStep` but no delete.
+ */
+export class StepLog {
+  private readonly values: Record<string, string>;
+
+  constructor(private readonly job: PublishJob) {
+    this.values = { ...job.steps };
+  }
+
+  get(name: string): string | undefined {
+    const v = this.values[name];
+    return v === undefined || v === '' ? undefined : v;
+  }
+
+  async record(name: string, value: string): Promise<void> {
+    await this.job.recordStep(name, value);
+    this.values[name] = value;
+  }
+
+  async clear(...names: string[]): Promise<void> {
+    for (const name of names) if (this.get(name) !== undefined) await this.record(name, '');
+  }
+
+  /** Runs `run` once: returns the recorded value if the step completed earlier. */
+  async once(name: string, run: () => Promise<string>): Promise<string> {
+    const done = this.get(name);
+    if (done !== undefined) return done;
+    const value = await run();
+    await this.record(name, value);
+    return value;
+  }
+}
+
+/** Turns a media file into a multipart part. */
+export function filePart(file: MediaFile): Blob {
+  return new Blob([new Uint8Array(file.bytes)], { type: file.contentType || 'application/octet-stream' });
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `${Math.ceil(n / 1024)} KB`;
+}
