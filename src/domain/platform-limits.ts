@@ -10,11 +10,19 @@ export interface PlatformLimits {
   imageBytesMax: number;
   videosMax: number;
   needsMedia: boolean;
+  /** How text length is counted: code points, or Weibo's rule (two ASCII characters count as one). */
+  lengthUnit?: 'char' | 'weibo';
+  /** Most links allowed in the body (null: no limit). Configurable assumption, see docs/review-engine.md. */
+  linksMax?: number | null;
+  /** Most hashtags allowed (null: no limit). Configurable assumption. */
+  hashtagsMax?: number | null;
+  /** Hashtag syntax of the platform: `#话题#` (Weibo) or `#话题` (Douyin, Kuaishou); null when not used. */
+  hashtagStyle?: 'paired' | 'prefix' | null;
 }
 
 export const PLATFORM_LIMITS: Record<Platform, PlatformLimits> = {
-  wechat: { titleMax: 32, titleRequired: true, digestMax: 128, bodyMax: 20000, imagesMax: 100, imageBytesMax: 1024 * 1024, videosMax: 0, needsMedia: false },
-  weibo: { titleMax: null, titleRequired: false, digestMax: null, bodyMax: 140, imagesMax: 1, imageBytesMax: 5 * 1024 * 1024, videosMax: 0, needsMedia: false },
-  douyin: { titleMax: 55, titleRequired: false, digestMax: null, bodyMax: 1000, imagesMax: 35, imageBytesMax: 20 * 1024 * 1024, videosMax: 1, needsMedia: true },
-  kuaishou: { titleMax: 55, titleRequired: false, digestMax: null, bodyMax: 500, imagesMax: 31, imageBytesMax: 20 * 1024 * 1024, videosMax: 1, needsMedia: true },
+  wechat: { titleMax: 32, titleRequired: true, digestMax: 128, bodyMax: 20000, imagesMax: 100, imageBytesMax: 1024 * 1024, videosMax: 0, needsMedia: false, lengthUnit: 'char', linksMax: null, hashtagsMax: null, hashtagStyle: null },
+  weibo: { titleMax: null, titleRequired: false, digestMax: null, bodyMax: 140, imagesMax: 1, imageBytesMax: 5 * 1024 * 1024, videosMax: 0, needsMedia: false, lengthUnit: 'weibo', linksMax: 1, hashtagsMax: 3, hashtagStyle: 'paired' },
+  douyin: { titleMax: 55, titleRequired: false, digestMax: null, bodyMax: 1000, imagesMax: 35, imageBytesMax: 20 * 1024 * 1024, videosMax: 1, needsMedia: true, lengthUnit: 'char', linksMax: 0, hashtagsMax: 5, hashtagStyle: 'prefix' },
+  kuaishou: { titleMax: 55, titleRequired: false, digestMax: null, bodyMax: 500, imagesMax: 31, imageBytesMax: 20 * 1024 * 1024, videosMax: 1, needsMedia: true, lengthUnit: 'char', linksMax: 0, hashtagsMax: 5, hashtagStyle: 'prefix' },
 };
