@@ -3,6 +3,7 @@
  * before it expires and on the platform's expiry codes; concurrent callers share one fetch.
  */
 import type { Clock } from '../ports/clock';
+import { PublishError } from '../ports/publisher';
 
 export interface TokenGrant {
   token: string;
@@ -64,4 +65,39 @@ export class TokenCache {
     }
     return this.inflight;
   }
+}
+
+/** What an OAuth-token publisher needs to announce a grant that cannot be renewed here. */
+export interface GrantContext {
+  platform: string;
+  account?: string;
+  /** Plain-Chinese platform name, e.g. `微博`. */
+  label: string;
+  clock: Clock;
+  onCredentialProblem?: (problem: { platform: string; account?: string; reason: string; expiresAt?: Date; platformCode?: string }) => void;
+}
+
+/**
+ * Final error for a grant a person must renew (re-authorise the app); announced at once.
+ * Returned (not thrown) so callers can `throw grantExpired(...)`.
+ */
+export function grantExpired(ctx: GrantContext, detail: string, platformCode: string, expiresAt?: Date): PublishError {
+  const reason = `${ctx.label}授权已失效（${detail}），需要账号管理员重新授权后再发布`;
+  ctx.onCredentialProblem?.({ platform: ctx.platform, account: ctx.account, reason, expiresAt, platformCode });
+  return new PublishError(reason, false, platformCode);
+}
+
+/**
+ * A token configured by a person (OAuth access token from the environment or accounts file):
+ * it cannot be renewed here, so an expired one (known expiry, or the platform's expiry code)
+ * is a final failure announced at once.
+ */
+export function fixedTokenSource(token: string, expiresAt: Date | undefined, ctx: GrantContext): TokenSource {
+  return async (force) => {
+    if (force) throw grantExpired(ctx, '平台拒绝了访问令牌', 'token_expired', expiresAt);
+    if (expiresAt && expiresAt.getTime() <= ctx.clock.now().getTime()) {
+      throw grantExpired(ctx, `已于 ${expiresAt.toISOString()} 过期`, 'token_expired', expiresAt);
+    }
+    return { token, expiresAt: expiresAt ? expiresAt.getTime() : null };
+  };
 }
