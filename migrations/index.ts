@@ -1,0 +1,4 @@
+import { InitialSchema1764370000000 } from './1764370000000-initial-schema';
+
+/** All migrations in order; the data source runs them at start and `npm run migrate` runs them alone. */
+export const MIGRATIONS = [InitialSchema1764370000000];

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { parseApprovalChain } from './domain/roster';
+import { ROLES, type Role } from './domain/model';
+
+const optional = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+const url = (name: string) =>
+  optional.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), { message: `${name} must be an http(s) URL` });
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: optional.default('sqlite:data/copydesk.db'),
+  TIMEZONE: optional.default('Asia/Shanghai').refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'TIMEZONE must be an IANA time zone such as Asia/Shanghai'),
+  ORG_FILE: optional,
+  APPROVAL_CHAIN: optional.default('editor,leader'),
+  FEISHU_APP_ID: optional,
+  FEISHU_APP_SECRET: optional,
+  FEISHU_ENCRYPT_KEY: optional,
+  FEISHU_VERIFICATION_TOKEN: optional,
+  FEISHU_BASE_URL: url('FEISHU_BASE_URL').default('https://open.feishu.cn'),
+  FEISHU_MODE: z.enum(['webhook', 'ws']).default('webhook'),
+  PUBLISH_WEBHOOK_URL: url('PUBLISH_WEBHOOK_URL'),
+  PUBLISH_WEBHOOK_SECRET: optional,
+  PUBLISH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  PUBLISH_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
+  PUBLISH_CRON: optional.default('*/10 * * * * *'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  databaseUrl: string;
+  timezone: string;
+  orgFile?: string;
+  approvalChain: Role[];
+  feishu?: {
+    appId: string;
+    appSecret: string;
+    encryptKey?: string;
+    verificationToken?: string;
+    baseUrl: string;
+    mode: 'webhook' | 'ws';
+  };
+  publishWebhook?: { url: string; secret: string };
+  publishMaxAttempts: number;
+  publishRetryBaseSeconds: number;
+  publishCron: string;
+  logLevel: string;
+  /** The raw environment, for adapters that read their own variables (publishers). */
+  env: Record<string, string | undefined>;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration; every missing or invalid variable is named. */
+export function readConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || 'env'}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  let approvalChain: Role[] = [];
+  try {
+    approvalChain = parseApprovalChain(e.APPROVAL_CHAIN, ROLES);
+  } catch (err) {
+    problems.push(`APPROVAL_CHAIN: ${(err as Error).message.replace(/^APPROVAL_CHAIN:?\s*/, '')} (roles: ${ROLES.join(', ')})`);
+  }
+  const feishuVars = ['FEISHU_APP_ID', 'FEISHU_APP_SECRET'] as const;
+  const anyFeishu = feishuVars.some((k) => e[k]) || !!e.FEISHU_ENCRYPT_KEY || !!e.FEISHU_VERIFICATION_TOKEN;
+  if (anyFeishu) {
+    for (const k of feishuVars) if (!e[k]) problems.push(`${k}: required when Feishu is configured (or unset all FEISHU_* to run the sandbox)`);
+    if (e.FEISHU_MODE === 'webhook' && !e.FEISHU_ENCRYPT_KEY && !e.FEISHU_VERIFICATION_TOKEN) {
+      problems.push('FEISHU_ENCRYPT_KEY or FEISHU_VERIFICATION_TOKEN: at least one is required in webhook mode, otherwise anyone could post forged events');
+    }
+  }
+  if (e.PUBLISH_WEBHOOK_URL && !e.PUBLISH_WEBHOOK_SECRET) problems.push('PUBLISH_WEBHOOK_SECRET: required when PUBLISH_WEBHOOK_URL is set (requests are signed)');
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    timezone: e.TIMEZONE,
+    orgFile: e.ORG_FILE,
+    approvalChain,
+    feishu:
+      anyFeishu && e.FEISHU_APP_ID && e.FEISHU_APP_SECRET
+        ? { appId: e.FEISHU_APP_ID, appSecret: e.FEISHU_APP_SECRET, encryptKey: e.FEISHU_ENCRYPT_KEY, verificationToken: e.FEISHU_VERIFICATION_TOKEN, baseUrl: e.FEISHU_BASE_URL, mode: e.FEISHU_MODE }
+        : undefined,
+    publishWebhook: e.PUBLISH_WEBHOOK_URL && e.PUBLISH_WEBHOOK_SECRET ? { url: e.PUBLISH_WEBHOOK_URL, secret: e.PUBLISH_WEBHOOK_SECRET } : undefined,
+    publishMaxAttempts: e.PUBLISH_MAX_ATTEMPTS,
+    publishRetryBaseSeconds: e.PUBLISH_RETRY_BASE_SECONDS,
+    publishCron: e.PUBLISH_CRON,
+    logLevel: e.LOG_LEVEL,
+    env,
+  };
+}

@@ -1,0 +1,28 @@
+import type { Logger } from 'pino';
+import type { Platform, Reviewer, Role } from '../domain/model';
+import type { Clock } from '../ports/clock';
+import type { Publisher } from '../ports/publisher';
+import type { Store } from '../ports/store';
+import type { Target } from '../domain/submission';
+
+/** Chooses the publisher that serves a target: the platform's own, else the webhook, else manual. */
+export interface PublisherRegistry {
+  nameFor(target: Target): string;
+  get(name: string): Publisher | undefined;
+  /** Account names from the accounts file that a draft may name in `平台：`. */
+  accounts(): Record<string, Platform>;
+}
+
+/** What every use case may use. Built once in the composition root (src/app.ts). */
+export interface Deps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  zone: string;
+  approvalChain: Role[];
+  reviewer: Reviewer;
+  publishers: PublisherRegistry;
+  publishing: { maxAttempts: number; retryBaseMs: number; leaseMs: number };
+  /** This replica's stable identity, used as the owner of claims and leases. */
+  replicaId: string;
+}

@@ -1,0 +1,142 @@
+import { parseCommand } from '../domain/commands';
+import { isAppError } from '../domain/errors';
+import { CATEGORIES, type Category } from '../domain/model';
+import { parseDraftLines, parseTargets, type ParseResult } from '../domain/submission';
+import { parseLocalTime } from '../domain/time';
+import type { CardActionAnswer, InboundCardAction, InboundMessage, Recipient } from '../ports/channel';
+import type { Verdict } from '../ports/store';
+import { bindChat, changeRole } from './admin';
+import { decide } from './decide';
+import type { Deps } from './deps';
+import { tell } from './notify';
+import { confirmManualPublication } from './publish';
+import { listMine, sendHelp, sendNewForm, showStatus } from './queries';
+import { cancelSchedule, rescheduleDraft, retryPublishing, withdrawDraft } from './schedule';
+import { parseOptions, reviseDraft, submitDraft } from './submit';
+
+/** Maps a chat message to its use case. AppErrors become a clear reply; anything else is reported and re-thrown. */
+export async function handleMessage(deps: Deps, msg: InboundMessage): Promise<void> {
+  const replyTo: Recipient = { kind: 'reply', messageId: msg.messageId };
+  const base = { channel: msg.channel, senderId: msg.senderId, replyTo };
+  try {
+    if (msg.title !== undefined && msg.title.trim() !== '' && !msg.text.trim().startsWith('/')) {
+      // A rich-text post: its title and content are the draft; field lines still apply.
+      const fields = parseDraftLines(msg.text.replace(/^\s*(投稿|\/submit)\s*/i, '').split(/\r?\n/), parseOptions(deps), msg.title);
+      await submitDraft(deps, { ...base, fields, media: msg.images.map((key) => ({ kind: 'image' as const, key })) });
+      return;
+    }
+    const cmd = parseCommand(msg.text);
+    switch (cmd.name) {
+      case 'submit':
+        await submitDraft(deps, { ...base, text: cmd.text, media: msg.images.map((key) => ({ kind: 'image' as const, key })) });
+        return;
+      case 'new':
+        return sendNewForm(deps, { channel: msg.channel, replyTo });
+      case 'revise':
+        await reviseDraft(deps, { ...base, no: cmd.no, text: cmd.text });
+        return;
+      case 'status':
+        return showStatus(deps, { ...base, no: cmd.no });
+      case 'mine':
+        return listMine(deps, base);
+      case 'withdraw':
+        return withdrawDraft(deps, { ...base, no: cmd.no });
+      case 'schedule':
+        return rescheduleDraft(deps, { ...base, no: cmd.no, time: cmd.time });
+      case 'cancel':
+        return cancelSchedule(deps, { ...base, no: cmd.no });
+      case 'retry': {
+        const text = await retryPublishing(deps, { senderId: msg.senderId, no: cmd.no });
+        await reply(deps, msg, text);
+        return;
+      }
+      case 'bind':
+        return bindChat(deps, { ...base, chatId: msg.chatId, chatType: msg.chatType });
+      case 'role':
+        return changeRole(deps, { ...base, role: cmd.role, targets: msg.mentions.map((m) => ({ userId: m.userId, name: m.name })) });
+      case 'help':
+        return sendHelp(deps, { channel: msg.channel, replyTo, reason: cmd.reason });
+    }
+  } catch (e) {
+    if (isAppError(e)) {
+      await reply(deps, msg, e.message);
+      return;
+    }
+    deps.logger.error({ err: e, eventId: msg.eventId }, 'message handling failed');
+    await reply(deps, msg, '抱歉，处理这条消息时出错了，请稍后重试；如果一直失败，请联系管理员。');
+  }
+}
+
+async function reply(deps: Deps, msg: InboundMessage, text: string) {
+  await deps.store.transaction((tx) => tell(tx, msg.channel, { kind: 'reply', messageId: msg.messageId }, { kind: 'text', text }));
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) ? v.join(' ') : v === undefined || v === null ? '' : String(v));
+const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN);
+
+/** Reads the `/new` and revise forms into the same result as a `投稿` message. */
+function parseForm(deps: Deps, form: Record<string, unknown>): ParseResult {
+  const errors: string[] = [];
+  const title = str(form.title).trim();
+  const body = str(form.body).trim();
+  const categoryText = str(form.category).trim() || '其他';
+  if (!(CATEGORIES as readonly string[]).includes(categoryText)) errors.push(`分类「${categoryText}」不在制度规定的类别中。`);
+  const platformsRaw = Array.isArray(form.platforms) ? (form.platforms as unknown[]).map(str).join(' ') : str(form.platforms);
+  const { targets, unknown } = parseTargets(platformsRaw || 'wechat', deps.publishers.accounts());
+  if (unknown.length) errors.push(`不认识的平台「${unknown.join('、')}」。`);
+  let publishAt: Date | undefined;
+  const timeText = str(form.time).trim();
+  if (timeText) {
+    const t = parseLocalTime(timeText, deps.zone, deps.clock.now());
+    if (t.kind === 'invalid') errors.push(t.reason);
+    else if (t.kind === 'at') {
+      if (t.at.getTime() <= deps.clock.now().getTime()) errors.push('发布时间已经过去，请填写将来的时间，或留空表示审批后立即发布。');
+      else publishAt = t.at;
+    }
+  }
+  if (!title) errors.push('标题为空。');
+  if (!body) errors.push('正文为空。');
+  if (errors.length) return { ok: false, errors };
+  return { ok: true, fields: { title, body, category: categoryText as Category, targets, publishAt } };
+}
+
+/** Maps a card tap to its use case and answers within the platform's deadline. */
+export async function handleCardAction(deps: Deps, action: InboundCardAction): Promise<CardActionAnswer> {
+  const v = action.value;
+  const replyTo: Recipient = { kind: 'user', id: action.operatorId };
+  try {
+    switch (v.a) {
+      case 'approve':
+      case 'changes':
+      case 'reject': {
+        const input = { operatorId: action.operatorId, draftNo: num(v.d), revision: num(v.r), step: num(v.s), verdict: v.a as Verdict, reason: str(action.formValue.reason) };
+        if ([input.draftNo, input.revision, input.step].some(Number.isNaN)) return { toast: { type: 'error', content: '卡片数据不完整，无法处理。' } };
+        return await decide(deps, input);
+      }
+      case 'retry': {
+        const text = await retryPublishing(deps, { senderId: action.operatorId, no: num(v.d) });
+        return { toast: { type: 'success', content: text } };
+      }
+      case 'manual_done':
+        return await confirmManualPublication(deps, { operatorId: action.operatorId, publicationId: num(v.p), link: str(action.formValue.link) });
+      case 'new': {
+        const fields = parseForm(deps, action.formValue);
+        if (!fields.ok) return { toast: { type: 'error', content: fields.errors.join(' ') } };
+        const draft = await submitDraft(deps, { channel: action.channel, senderId: action.operatorId, replyTo, fields });
+        return draft ? { toast: { type: 'success', content: `已收到，稿件编号 #${draft.id}` } } : { toast: { type: 'error', content: '稿件未收下，请查看机器人的回复。' } };
+      }
+      case 'revise': {
+        const fields = parseForm(deps, action.formValue);
+        if (!fields.ok) return { toast: { type: 'error', content: fields.errors.join(' ') } };
+        const draft = await reviseDraft(deps, { channel: action.channel, senderId: action.operatorId, replyTo, no: num(v.d), fields });
+        return { toast: { type: 'success', content: `已提交第 ${draft.revision} 版，重新送审。` } };
+      }
+      default:
+        return { toast: { type: 'error', content: '不认识的操作，卡片可能已过期。' } };
+    }
+  } catch (e) {
+    if (isAppError(e)) return { toast: { type: 'error', content: e.message } };
+    deps.logger.error({ err: e, eventId: action.eventId }, 'card action failed');
+    return { toast: { type: 'error', content: '处理失败，请稍后重试。' } };
+  }
+}
