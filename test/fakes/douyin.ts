@@ -1,0 +1,210 @@
+/**
+ * A fake Douyin open platform (open.douyin.com) on 127.0.0.1: video/upload, image/upload,
+ * create_video, create_image_text and video_list, with the `{data:{error_code, description},
+ * extra:{logid}}` envelope, the `access-token` header and `open_id` query. A video_id can be
+ * used for one create only, as documented. Comment APIs are closed to new apps and not served.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type DouyinFault =
+  | { kind: 'http'; status: number }
+  | { kind: 'hang' }
+  | { kind: 'malformed' }
+  | { kind: 'error'; code: number; description?: string }
+  /** 2190008 access_token expired. */
+  | { kind: 'tokenExpired' }
+  /** 2190016 frequency limit. */
+  | { kind: 'rateLimit' }
+  /** 2110001 review rejected. */
+  | { kind: 'rejected' }
+  | { kind: 'dropAfterCommit' };
+
+export interface FakeDouyinItem {
+  item_id: string;
+  title: string;
+  create_time: number;
+  share_url: string;
+  kind: 'video' | 'image_text';
+  media: string[];
+  is_delete: boolean;
+}
+
+export class FakeDouyin {
+  readonly accessToken = 'act.fake-douyin';
+  readonly openId = 'open-id-fake';
+  baseUrl = '';
+  now = () => new Date();
+
+  readonly calls: Record<string, number> = {};
+  readonly videos = new Map<string, { size: number; used: boolean }>();
+  readonly images = new Map<string, { size: number }>();
+  readonly items: FakeDouyinItem[] = [];
+  private server?: Server;
+  private seq = 0;
+  private readonly faults = new Map<string, DouyinFault[]>();
+
+  get postCount(): number {
+    return this.items.filter((i) => !i.is_delete).length;
+  }
+
+  inject(path: string, fault: DouyinFault, times = 1): void {
+    const list = this.faults.get(path) ?? [];
+    for (let i = 0; i < times; i++) list.push(fault);
+    this.faults.set(path, list);
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      void this.handle(req, res).catch((e: unknown) => {
+        if (!res.headersSent) {
+          res.writeHead(500);
+          res.end(String(e));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.baseUrl;
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  private id(prefix: string): string {
+    this.seq += 1;
+    return `${prefix}${this.seq}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
+    this.calls[path] = (this.calls[path] ?? 0) + 1;
+    const raw = await readBody(req);
+    const fault = this.faults.get(path)?.shift();
+    if (fault) {
+      switch (fault.kind) {
+        case 'http':
+          res.writeHead(fault.status, { 'content-type': 'text/html' });
+          res.end('<html>gateway error</html>');
+          return;
+        case 'hang':
+          return;
+        case 'malformed':
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('{"data":{"error_code":0,');
+          return;
+        case 'error':
+          return json(res, envelope(fault.code, fault.description ?? 'injected'));
+        case 'tokenExpired':
+          return json(res, envelope(2190008, 'access_token过期,请刷新或重新授权'));
+        case 'rateLimit':
+          return json(res, envelope(2190016, '接口调用频率超过限制'));
+        case 'rejected':
+          return json(res, envelope(2110001, '视频审核不通过：内容违反社区规范'));
+        case 'dropAfterCommit':
+          await this.route(path, url, req, raw);
+          req.socket.destroy();
+          return;
+      }
+    }
+    json(res, await this.route(path, url, req, raw));
+  }
+
+  private async route(path: string, url: URL, req: IncomingMessage, raw: Buffer): Promise<unknown> {
+    if (req.headers['access-token'] !== this.accessToken) return envelope(2190002, 'access_token无效');
+    if (url.searchParams.get('open_id') !== this.openId) return envelope(2100005, '参数不合法: open_id');
+    const ok = (data: Record<string, unknown>) => ({ data: { error_code: 0, description: '', ...data }, extra: { error_code: 0, description: '', logid: this.id('LOG'), now: Date.now() } });
+    switch (path) {
+      case '/video/upload/': {
+        const f = await fileField(req, raw, 'video');
+        if (!f) return envelope(2100005, '参数不合法: video');
+        if (!f.type.startsWith('video/')) return envelope(2110002, '视频格式不支持');
+        const videoId = this.id('v0200f_');
+        this.videos.set(videoId, { size: f.size, used: false });
+        return ok({ video: { video_id: videoId, width: 720, height: 1280 } });
+      }
+      case '/image/upload/': {
+        const f = await fileField(req, raw, 'image');
+        if (!f) return envelope(2100005, '参数不合法: image');
+        const imageId = this.id('img_');
+        this.images.set(imageId, { size: f.size });
+        return ok({ image: { image_id: imageId, width: 1080, height: 1440 } });
+      }
+      case '/api/douyin/v1/video/create_video/': {
+        const b = parseJson(raw);
+        const v = this.videos.get(String(b.video_id ?? ''));
+        if (!v) return envelope(2100005, '参数不合法: video_id');
+        if (v.used) return envelope(2100005, 'video_id已使用，请重新上传');
+        v.used = true;
+        return ok({ item_id: this.post(String(b.text ?? ''), 'video', [String(b.video_id)]) });
+      }
+      case '/api/douyin/v1/video/create_image_text/': {
+        const b = parseJson(raw);
+        const list = Array.isArray(b.image_list) ? (b.image_list as { image_id?: string }[]) : [];
+        if (!list.length || list.some((i) => !this.images.has(String(i.image_id)))) return envelope(2100005, '参数不合法: image_list');
+        return ok({ item_id: this.post(String(b.text ?? ''), 'image_text', list.map((i) => String(i.image_id))) });
+      }
+      case '/api/douyin/v1/video/video_list/': {
+        const count = Number(url.searchParams.get('count') ?? 10);
+        const list = [...this.items].reverse().slice(0, count);
+        return ok({ list, cursor: list.length, has_more: false });
+      }
+      default:
+        return envelope(2100005, `no such api ${path}`);
+    }
+  }
+
+  private post(text: string, kind: 'video' | 'image_text', media: string[]): string {
+    const itemId = this.id('@9VwKzuuES8gmaXS0ZohwT');
+    this.items.push({
+      item_id: itemId,
+      title: text,
+      create_time: Math.floor(this.now().getTime() / 1000),
+      share_url: `https://www.iesdouyin.com/share/video/${itemId}/`,
+      kind,
+      media,
+      is_delete: false,
+    });
+    return itemId;
+  }
+}
+
+function envelope(code: number, description: string) {
+  return { data: { error_code: code, description }, extra: { error_code: code, description, sub_error_code: 0, sub_description: '', logid: 'LOGFAULT', now: Date.now() } };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function json(res: ServerResponse, obj: unknown, status = 200): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(obj));
+}
+
+function parseJson(raw: Buffer): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(raw.toString('utf8'));
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+async function fileField(req: IncomingMessage, raw: Buffer, name: string): Promise<{ size: number; type: string } | undefined> {
+  const ct = req.headers['content-type'] ?? '';
+  if (!ct.startsWith('multipart/form-data')) return undefined;
+  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': ct } }).formData();
+  const f = form.get(name);
+  return f && typeof f !== 'string' ? { size: f.size, type: f.type } : undefined;
+}
