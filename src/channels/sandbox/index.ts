@@ -103,13 +103,17 @@ async function readJson(ctx: Context): Promise<unknown> {
   // Another middleware may have parsed the body already.
   const parsed = (ctx.request as { body?: unknown }).body;
   if (parsed !== undefined) return parsed;
+  const tooLarge = () => new HttpError(413, `body larger than ${MAX_BODY_BYTES} bytes`);
+  // Node discards an unread body by itself; a body we started reading is drained, not cut off,
+  // so the client gets the 413 instead of a reset connection.
+  if (Number(ctx.get('content-length')) > MAX_BODY_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `body larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
   }
+  if (size > MAX_BODY_BYTES) throw tooLarge();
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
