@@ -11,6 +11,7 @@ import contrast from './lexicon/contrast.json';
 import question from './lexicon/question.json';
 import polite from './lexicon/polite.json';
 import emoji from './lexicon/emoji.json';
+import patterns from './lexicon/patterns.json';
 
 /** What a lexicon entry does. One entry may have several roles (凭什么: negative and rhetorical). */
 export interface LexiconEntry {
@@ -20,6 +21,8 @@ export interface LexiconEntry {
   source?: 'word' | 'emoji' | 'polite';
   /** Negation strength (1 = full flip, less = weakening negation such as 不太). */
   negation?: number;
+  /** Negative weight of a negation that governs no sentiment word (毫无感情). */
+  standalone?: number;
   /** Degree multiplier. */
   degree?: number;
   adversative?: boolean;
@@ -44,6 +47,26 @@ export interface LexiconSource {
   rhetorical: readonly string[];
   polite: Record<string, number>;
   emoji: Record<string, number>;
+  negationStandalone: Record<string, number>;
+  aspects: readonly AspectRule[];
+  patterns: readonly PatternRule[];
+}
+
+/** An aspect noun followed by a value word: 质量…高 is praise, 价格…高 is criticism. */
+export interface AspectRule {
+  aspects: readonly string[];
+  values: Record<string, number>;
+}
+
+/** A regular expression (on normalised text) with a signed weight, counted once per clause. */
+export interface PatternRule {
+  pattern: string;
+  weight: number;
+}
+
+export interface CompiledAspect {
+  re: RegExp;
+  values: ReadonlyMap<string, number>;
 }
 
 /** The shipped lexicon data, as plain objects (useful to extend: spread and add words). */
@@ -60,13 +83,27 @@ export const DEFAULT_LEXICON_SOURCE: LexiconSource = {
   rhetorical: question.rhetorical,
   polite: polite.words,
   emoji: emoji.symbols,
+  negationStandalone: negation.standalone,
+  aspects: patterns.aspects.map((a) => ({ aspects: a.aspects, values: numbersOnly(a.values) })),
+  patterns: patterns.patterns,
 };
+
+function numbersOnly(o: Record<string, number | undefined>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(o)) if (typeof v === 'number') out[k] = v;
+  return out;
+}
 
 export interface Lexicon {
   readonly entries: ReadonlyMap<string, LexiconEntry>;
   readonly maxLength: number;
   readonly clauseInitialAdversative: readonly string[];
+  readonly aspects: readonly CompiledAspect[];
+  readonly patterns: readonly { re: RegExp; weight: number }[];
 }
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const byLengthDesc = (a: string, b: string): number => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0);
 
 /** Builds a lexicon; keys are normalised the same way as the text (NFKC, lower case). */
 export function buildLexicon(src: LexiconSource): Lexicon {
@@ -82,6 +119,7 @@ export function buildLexicon(src: LexiconSource): Lexicon {
   for (const [w, v] of Object.entries(src.polite)) add(w, { sentiment: v, source: 'polite' });
   for (const [w, v] of Object.entries(src.emoji)) add(w, { sentiment: v, source: 'emoji' });
   for (const [w, v] of Object.entries(src.negation)) add(w, { negation: v });
+  for (const [w, v] of Object.entries(src.negationStandalone)) add(w, { standalone: v });
   for (const [w, v] of Object.entries(src.degree)) add(w, { degree: v });
   for (const w of src.adversative) add(w, { adversative: true });
   for (const w of src.concessive) add(w, { concessive: true });
@@ -89,7 +127,19 @@ export function buildLexicon(src: LexiconSource): Lexicon {
   for (const w of src.rhetorical) add(w, { rhetorical: true });
   let maxLength = 1;
   for (const k of entries.keys()) maxLength = Math.max(maxLength, k.length);
-  return { entries, maxLength, clauseInitialAdversative: src.clauseInitialAdversative.map((w) => w.normalize('NFKC').toLowerCase()) };
+  const aspects = src.aspects.map((rule) => {
+    const nouns = [...rule.aspects].sort(byLengthDesc).map(escapeRe).join('|');
+    const values = Object.keys(rule.values).sort(byLengthDesc).map(escapeRe).join('|');
+    // noun, up to four characters (degree words, negations), value word
+    return { re: new RegExp(`(${nouns})([^,.!?;]{0,4}?)(${values})`, 'gu'), values: new Map(Object.entries(rule.values)) };
+  });
+  return {
+    entries,
+    maxLength,
+    clauseInitialAdversative: src.clauseInitialAdversative.map((w) => w.normalize('NFKC').toLowerCase()),
+    aspects,
+    patterns: src.patterns.map((p) => ({ re: new RegExp(p.pattern, 'u'), weight: p.weight })),
+  };
 }
 
 export interface Token {
