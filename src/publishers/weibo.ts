@@ -194,9 +194,12 @@ export class WeiboPublisher implements Publisher {
     const statuses = field(res, 'statuses');
     if (!Array.isArray(statuses)) throw new PublishError('微博接口返回缺少字段 statuses', true, 'malformed');
     const sinceMs = Date.parse(since) - 120_000;
-    const head = Array.from(text.replace(URL_IN_TEXT, '')).slice(0, 30).join('').trim();
+    // Multipart turns "\n" into "\r\n" on the wire, and Weibo may shorten links: compare the opening words.
+    const flat = (t: string) => t.replace(/\s+/g, ' ');
+    const head = Array.from(flat(text.replace(URL_IN_TEXT, ''))).slice(0, 30).join('').trim();
     return statuses.find((s) => {
-      const t = field(s, 'text');
+      const raw = field(s, 'text');
+      const t = typeof raw === 'string' ? flat(raw) : undefined;
       const created = Date.parse(String(field(s, 'created_at') ?? ''));
       return typeof t === 'string' && t.includes(head) && (Number.isNaN(created) || created >= sinceMs);
     });

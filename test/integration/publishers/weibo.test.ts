@@ -16,7 +16,7 @@ describe('WeiboPublisher against the fake Weibo API', () => {
   afterEach(() => fake.stop());
 
   const job = (store: StepStore, over: Parameters<typeof makeJob>[1] = {}) =>
-    makeJob(store, { platform: 'weibo', title: '安全生产会议', body: '我单位召开年度安全生产工作会议，压实责任。', ...over });
+    makeJob(store, { platform: 'weibo', title: '安全生产会议', body: '我单位召开年度安全生产工作会议。\n\n会议要求压实责任。', ...over });
 
   function publisher(over: Partial<WeiboOptions> = {}) {
     return new WeiboPublisher({
@@ -35,7 +35,7 @@ describe('WeiboPublisher against the fake Weibo API', () => {
     const result = await publisher().publish(job(store, { media: [{ kind: 'image', key: 'a.png' }, { kind: 'image', key: 'b.png' }] }));
     const s = fake.statuses[0]!;
     expect(result).toEqual({ status: 'published', externalId: s.idstr, url: `https://weibo.com/5000001/${s.idstr}` });
-    expect(s.text).toBe('【安全生产会议】我单位召开年度安全生产工作会议，压实责任。 https://www.example.gov.cn/news/1.html');
+    expect(s.text.replace(/\r\n/g, '\n')).toBe('【安全生产会议】我单位召开年度安全生产工作会议。\n会议要求压实责任。 https://www.example.gov.cn/news/1.html');
     expect(s.pic).toEqual({ size: 2056, type: 'image/png' });
     expect(store.log).toEqual(['wb_share_at', 'wb_url', 'wb_status_id']);
     expect(fake.postCount).toBe(1);
@@ -69,7 +69,7 @@ describe('WeiboPublisher against the fake Weibo API', () => {
   ])('retries a %s and posts once', async (_label, fault, code) => {
     fake.inject('/2/statuses/share.json', fault);
     const store = new StepStore();
-    const { result, errors } = await runLikeCore(publisher(), store, { platform: 'weibo' });
+    const { result, errors } = await runLikeCore(publisher(), store, { platform: 'weibo', title: '', body: '第一段。\n\n第二段。' });
     expect(result.status).toBe('published');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ retryable: true, platformCode: code });
@@ -79,7 +79,7 @@ describe('WeiboPublisher against the fake Weibo API', () => {
   it('an answer lost after Weibo posted (crash between two steps) is found again, not posted twice', async () => {
     fake.inject('/2/statuses/share.json', { kind: 'dropAfterCommit' });
     const store = new StepStore();
-    const { result, errors } = await runLikeCore(publisher(), store, { platform: 'weibo' });
+    const { result, errors } = await runLikeCore(publisher(), store, { platform: 'weibo', title: '', body: '第一段。\n\n第二段。' });
     expect(errors[0]).toMatchObject({ retryable: true, platformCode: 'network' });
     expect(result).toMatchObject({ status: 'published', externalId: fake.statuses[0]!.idstr });
     expect(fake.calls['/2/statuses/share.json']).toBe(1);

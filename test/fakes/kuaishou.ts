@@ -1,0 +1,203 @@
+/**
+ * A fake Kuaishou open platform (open.kuaishou.com) on 127.0.0.1: photo/start_upload, the upload
+ * endpoint it names (`{endpoint}/api/upload/multipart`), photo/publish (multipart caption + cover),
+ * photo/list and photo/info. Answers carry `result` (1 = ok) and `error_msg`; the app id and
+ * token travel in the query. Upload tokens are single-use. No public comment API is served.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type KuaishouFault =
+  | { kind: 'http'; status: number }
+  | { kind: 'hang' }
+  | { kind: 'malformed' }
+  | { kind: 'error'; result: number; error_msg?: string }
+  /** result 100200103: access_token expired. */
+  | { kind: 'tokenExpired' }
+  /** result 100200429: frequency limit. */
+  | { kind: 'rateLimit' }
+  /** result 100200601: review rejected. */
+  | { kind: 'rejected' }
+  | { kind: 'dropAfterCommit' };
+
+export interface FakeKuaishouPhoto {
+  photo_id: string;
+  caption: string;
+  cover: string;
+  play_url: string;
+  create_time: number;
+  like_count: number;
+  comment_count: number;
+  view_count: number;
+  pending: boolean;
+  deleted: boolean;
+}
+
+export class FakeKuaishou {
+  readonly appId = 'ks-fake-app';
+  readonly accessToken = 'ks-fake-token';
+  baseUrl = '';
+  now = () => new Date();
+
+  readonly calls: Record<string, number> = {};
+  readonly uploads = new Map<string, { size?: number; published: boolean }>();
+  readonly photos: FakeKuaishouPhoto[] = [];
+  private server?: Server;
+  private seq = 0;
+  private readonly faults = new Map<string, KuaishouFault[]>();
+
+  get postCount(): number {
+    return this.photos.filter((p) => !p.deleted).length;
+  }
+
+  inject(path: string, fault: KuaishouFault, times = 1): void {
+    const list = this.faults.get(path) ?? [];
+    for (let i = 0; i < times; i++) list.push(fault);
+    this.faults.set(path, list);
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      void this.handle(req, res).catch((e: unknown) => {
+        if (!res.headersSent) {
+          res.writeHead(500);
+          res.end(String(e));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.baseUrl;
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  private id(prefix: string): string {
+    this.seq += 1;
+    return `${prefix}${this.seq}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
+    this.calls[path] = (this.calls[path] ?? 0) + 1;
+    const raw = await readBody(req);
+    const fault = this.faults.get(path)?.shift();
+    if (fault) {
+      switch (fault.kind) {
+        case 'http':
+          res.writeHead(fault.status, { 'content-type': 'text/html' });
+          res.end('<html>service unavailable</html>');
+          return;
+        case 'hang':
+          return;
+        case 'malformed':
+          res.writeHead(200, { 'content-type': 'text/html' });
+          res.end('<html>login</html>');
+          return;
+        case 'error':
+          return json(res, { result: fault.result, error_msg: fault.error_msg ?? 'injected' });
+        case 'tokenExpired':
+          return json(res, { result: 100200103, error_msg: 'access_token expired' });
+        case 'rateLimit':
+          return json(res, { result: 100200429, error_msg: 'request too frequent' });
+        case 'rejected':
+          return json(res, { result: 100200601, error_msg: '作品违反社区规定' });
+        case 'dropAfterCommit':
+          await this.route(path, url, req, raw);
+          req.socket.destroy();
+          return;
+      }
+    }
+    json(res, await this.route(path, url, req, raw));
+  }
+
+  private async route(path: string, url: URL, req: IncomingMessage, raw: Buffer): Promise<unknown> {
+    const q = (k: string) => url.searchParams.get(k) ?? undefined;
+    if (path === '/api/upload/multipart') {
+      const u = this.uploads.get(q('upload_token') ?? '');
+      if (!u) return { result: 100200100, error_msg: 'invalid upload_token' };
+      const form = await readForm(req, raw);
+      const f = form?.get('file');
+      if (!f || typeof f === 'string') return { result: 100200100, error_msg: 'file missing' };
+      u.size = f.size;
+      return { result: 1 };
+    }
+    if (q('app_id') !== this.appId) return { result: 100200100, error_msg: 'invalid app_id' };
+    if (q('access_token') !== this.accessToken) return { result: 100200101, error_msg: 'invalid access_token' };
+    switch (path) {
+      case '/openapi/photo/start_upload': {
+        const token = this.id('UPLOAD_');
+        this.uploads.set(token, { published: false });
+        return { result: 1, upload_token: token, endpoint: this.baseUrl.replace(/^http:\/\//, '') };
+      }
+      case '/openapi/photo/publish': {
+        const u = this.uploads.get(q('upload_token') ?? '');
+        if (!u || u.size === undefined) return { result: 100200100, error_msg: 'upload_token invalid or video not uploaded' };
+        if (u.published) return { result: 100200100, error_msg: 'upload_token already used' };
+        const form = await readForm(req, raw);
+        const caption = form?.get('caption');
+        const cover = form?.get('cover');
+        if (!cover || typeof cover === 'string') return { result: 100200100, error_msg: 'cover missing' };
+        u.published = true;
+        const photo: FakeKuaishouPhoto = {
+          photo_id: this.id('3x'),
+          caption: typeof caption === 'string' ? caption : '',
+          cover: `https://p1.a.yximgs.com/cover/${this.seq}.jpg`,
+          play_url: `https://txmov2.a.yximgs.com/${this.seq}.mp4`,
+          create_time: this.now().getTime(),
+          like_count: 0,
+          comment_count: 0,
+          view_count: 0,
+          pending: false,
+          deleted: false,
+        };
+        this.photos.push(photo);
+        const { deleted: _d, ...info } = photo;
+        return { result: 1, video_info: info };
+      }
+      case '/openapi/photo/list': {
+        const count = Number(q('count') ?? 20);
+        const list = this.photos
+          .filter((p) => !p.deleted)
+          .reverse()
+          .slice(0, count)
+          .map(({ deleted: _d, ...p }) => p);
+        return { result: 1, video_list: list };
+      }
+      case '/openapi/photo/info': {
+        const p = this.photos.find((x) => x.photo_id === q('photo_id') && !x.deleted);
+        if (!p) return { result: 100200100, error_msg: 'photo not found' };
+        const { deleted: _d, ...info } = p;
+        return { result: 1, video_info: info };
+      }
+      default:
+        return { result: 100200100, error_msg: `no such api ${path}` };
+    }
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function json(res: ServerResponse, obj: unknown, status = 200): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(obj));
+}
+
+async function readForm(req: IncomingMessage, raw: Buffer): Promise<FormData | undefined> {
+  const ct = req.headers['content-type'] ?? '';
+  if (!ct.startsWith('multipart/form-data')) return undefined;
+  return new Response(new Uint8Array(raw), { headers: { 'content-type': ct } }).formData();
+}
