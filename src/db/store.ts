@@ -324,6 +324,15 @@ export class TypeormStore implements Store {
     });
   }
 
+  releaseLeases(owner: string) {
+    return this.serial(async () => {
+      const past = new Date(0).toISOString();
+      for (const entity of [PublicationEntity, InboxEntity, OutboxEntity] as EntitySchema<ObjectLiteral>[]) {
+        await this.dataSource.createQueryBuilder().update(entity).set({ leaseUntil: past } as never).where('lease_owner = :owner', { owner }).execute();
+      }
+    });
+  }
+
   async ping() {
     try {
       await this.serial(() => this.dataSource.query('SELECT 1'));

@@ -150,6 +150,9 @@ export interface Store {
   cardMessageId(channel: ChannelName, cardKey: string): Promise<string | null>;
   setCardMessageId(channel: ChannelName, cardKey: string, messageId: string): Promise<void>;
 
+  /** At start-up: work this replica had claimed before it stopped becomes claimable again at once. */
+  releaseLeases(owner: string): Promise<void>;
+
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -25,8 +25,9 @@ export function findingsView(findings: readonly Finding[]) {
       label: SEVERITY_LABELS[sev],
       items: findings
         .filter((f) => f.severity === sev)
-        .map((f) => ({ text: `${f.text ? `「**${md(f.text.slice(0, 40))}**」` : ''}${md(f.suggestion)}` })),
+        .map((f) => `· ${f.text ? `「**${md(f.text.slice(0, 40))}**」` : ''}${md(f.suggestion)}`),
     }))
+    .map((g) => ({ label: g.label, text: g.items.join('\n'), items: g.items }))
     .filter((g) => g.items.length > 0);
 }
 

@@ -1,0 +1,194 @@
+import { hostname } from 'node:os';
+import Koa from 'koa';
+import Router from '@koa/router';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { Config } from './config';
+import { openDatabase } from './db/data-source';
+import { TypeormStore } from './db/store';
+import { minimalReviewer } from './domain/precheck';
+import type { Reviewer } from './domain/model';
+import { loadRoster, type Roster } from './org/roster-file';
+import { createFeishuChannel, type FeishuChannel } from './channels/feishu';
+import { createSandboxChannel } from './channels/sandbox';
+import type { ChannelName, InboundMessage, Messenger } from './ports/channel';
+import { systemClock, type Clock } from './ports/clock';
+import type { Publisher } from './ports/publisher';
+import { createPublisherRouting } from './publishers/routing';
+import type { Deps } from './usecases/deps';
+import { deliverOutbox, processInbox } from './usecases/delivery';
+import { publishDue } from './usecases/publish';
+import { handleCardAction } from './usecases/router';
+import { SANDBOX_GROUP_CHAT, SANDBOX_ROSTER } from './sandbox-roster';
+
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  /** Extra publishers keyed by platform or account (the platform publishers, or test doubles at the network edge). */
+  platformPublishers?: Record<string, Publisher>;
+  reviewer?: Reviewer;
+  /** Run node-cron jobs (off in tests, which drive `runJobs` with a fake clock). */
+  cron?: boolean;
+  /** PostgreSQL schema to use (tests isolate themselves with one). */
+  dbSchema?: string;
+}
+
+export interface CopydeskApp {
+  koa: Koa;
+  deps: Deps;
+  dataSource: DataSource;
+  channel: ChannelName;
+  feishu?: FeishuChannel;
+  /** Processes the inbox and the outbox until both are empty. */
+  drain(): Promise<void>;
+  /** Runs the scheduled jobs once (publish what is due), then drains. */
+  runJobs(): Promise<void>;
+  /** Resolves when work started by incoming requests has finished (tests). */
+  settle(): Promise<void>;
+  listen(port: number): Promise<{ port: number; close(): Promise<void> }>;
+  stop(): Promise<void>;
+}
+
+/** Applies the roster file: members are added and updated; roles changed in chat are kept. */
+async function applyRoster(store: TypeormStore, roster: Roster, channel: ChannelName) {
+  await store.transaction(async (tx) => {
+    for (const m of roster.members) await tx.upsertMember(m, { keepRoles: true });
+    if (roster.workingGroupChat && !(await tx.getBinding(channel))) await tx.setBinding(channel, roster.workingGroupChat, 'org-file');
+  });
+}
+
+/** The composition root: database, roster, channel, publishers, use cases and jobs. */
+export async function createApp(options: AppOptions): Promise<CopydeskApp> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const dataSource = await openDatabase(config.databaseUrl, { schema: options.dbSchema });
+  const store = new TypeormStore(dataSource, () => clock.now());
+  const channelName: ChannelName = config.feishu ? 'feishu' : 'sandbox';
+
+  const roster = config.orgFile ? loadRoster(config.orgFile) : channelName === 'sandbox' ? { departments: [], members: SANDBOX_ROSTER, workingGroupChat: SANDBOX_GROUP_CHAT } : null;
+  if (roster) await applyRoster(store, roster, channelName);
+  if (!roster) logger.warn('ORG_FILE is not set: nobody is on the roster until a leader is added');
+
+  const deps: Deps = {
+    store,
+    clock,
+    logger,
+    zone: roster?.timezone ?? config.timezone,
+    approvalChain: config.approvalChain,
+    reviewer: options.reviewer ?? minimalReviewer,
+    publishers: createPublisherRouting({ webhook: config.publishWebhook, platform: options.platformPublishers }),
+    publishing: { maxAttempts: config.publishMaxAttempts, retryBaseMs: config.publishRetryBaseSeconds * 1000, leaseMs: 5 * 60_000 },
+    replicaId: config.env.REPLICA_ID || hostname(),
+  };
+
+  // One pump per process: inbox and outbox work runs one batch at a time, kicked by requests and jobs.
+  let running: Promise<void> | null = null;
+  let again = false;
+  const messengers: Partial<Record<ChannelName, Messenger>> = {};
+  const drainOnce = async () => {
+    for (let i = 0; i < 100; i++) {
+      const n = (await processInbox(deps)) + (await deliverOutbox(deps, messengers));
+      if (n === 0) break;
+    }
+  };
+  const kick = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await drainOnce();
+        } catch (e) {
+          logger.error({ err: e }, 'delivery pump failed');
+        }
+      } while (again);
+      running = null;
+    })();
+    return running;
+  };
+
+  const accept = async (event: InboundMessage) => {
+    const result = await store.acceptInbound(event.channel, event.eventId, event, clock.now());
+    if (result === 'accepted') setImmediate(() => void kick());
+    return result;
+  };
+  const onCardAction = async (action: Parameters<typeof handleCardAction>[1]) => {
+    const answer = await handleCardAction(deps, action);
+    setImmediate(() => void kick());
+    return answer;
+  };
+
+  const koa = new Koa();
+  const router = new Router();
+  let feishu: FeishuChannel | undefined;
+  if (config.feishu) {
+    feishu = createFeishuChannel({ ...config.feishu, logger, clock, accept, onCardAction });
+    messengers.feishu = feishu.messenger;
+    koa.use(feishu.router.routes()).use(feishu.router.allowedMethods());
+  } else {
+    const members = (await store.transaction((tx) => tx.listMembers())).map((m) => ({ ...m, roles: m.roles as string[] }));
+    const sandbox = createSandboxChannel({ members, workingGroupChatId: roster?.workingGroupChat ?? SANDBOX_GROUP_CHAT, logger, clock, accept, onCardAction });
+    messengers.sandbox = sandbox.messenger;
+    koa.use(sandbox.router.routes()).use(sandbox.router.allowedMethods());
+  }
+
+  router.get('/healthz', async (ctx) => {
+    const db = await store.ping();
+    const channel = feishu ? feishu.health() : { mode: 'sandbox', connected: true };
+    ctx.status = db && channel.connected ? 200 : 503;
+    ctx.body = { status: ctx.status === 200 ? 'ok' : 'degraded', database: db ? 'ok' : 'down', channel: { name: channelName, ...channel } };
+  });
+  router.get('/', (ctx) => ctx.redirect(feishu ? '/healthz' : '/sandbox'));
+  koa.use(router.routes()).use(router.allowedMethods());
+
+  const runJobs = async () => {
+    await publishDue(deps);
+    await kick();
+  };
+
+  const tasks: ScheduledTask[] = [];
+  const startJobs = () => {
+    if (!options.cron) return;
+    tasks.push(cron.schedule(config.publishCron, () => runJobs().catch((e) => logger.error({ err: e }, 'publish job failed')), { noOverlap: true, timezone: deps.zone }));
+    tasks.push(cron.schedule('*/5 * * * * *', () => void kick(), { noOverlap: true }));
+  };
+
+  return {
+    koa,
+    deps,
+    dataSource,
+    channel: channelName,
+    feishu,
+    drain: kick,
+    runJobs,
+    settle: async () => {
+      await new Promise((r) => setImmediate(r));
+      await kick();
+    },
+    async listen(port: number) {
+      // Work this replica had in flight when it last stopped is resumed with the same idempotency keys.
+      await store.releaseLeases(deps.replicaId);
+      if (feishu) await feishu.start();
+      const server = koa.listen(port);
+      await new Promise<void>((resolve) => server.once('listening', resolve));
+      startJobs();
+      void kick();
+      const address = server.address();
+      return {
+        port: typeof address === 'object' && address ? address.port : port,
+        close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+      };
+    },
+    async stop() {
+      for (const t of tasks) await t.stop();
+      if (running) await running;
+      if (feishu) await feishu.stop();
+      await store.close();
+    },
+  };
+}
