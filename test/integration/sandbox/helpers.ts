@@ -17,13 +17,17 @@ export const MEMBERS = [
 
 export const GROUP = 'oc_sandbox_group';
 
+/** A parsed JSON answer; tests read it loosely. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
 export interface Harness {
   base: string;
   channel: ReturnType<typeof createSandboxChannel>;
   accept: jest.Mock<Promise<'accepted' | 'duplicate'>, [InboundMessage]>;
   onCardAction: jest.Mock<Promise<CardActionAnswer>, [InboundCardAction]>;
-  get(path: string): Promise<{ status: number; body: any; headers: Headers; text: string }>;
-  post(path: string, body: unknown, contentType?: string): Promise<{ status: number; body: any }>;
+  get(path: string): Promise<{ status: number; body: Json; headers: Headers; text: string }>;
+  post(path: string, body: unknown, contentType?: string): Promise<{ status: number; body: Json }>;
   close(): Promise<void>;
 }
 

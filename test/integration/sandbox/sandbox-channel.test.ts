@@ -1,7 +1,7 @@
 import { Script } from 'node:vm';
 import { findMentions } from '../../../src/channels/sandbox';
 import { DeliveryError, type CardBody } from '../../../src/ports/channel';
-import { GROUP, MEMBERS, NOW, startSandbox, type Harness } from './helpers';
+import { GROUP, MEMBERS, NOW, startSandbox, type Harness, type Json } from './helpers';
 
 const LIAISON = 'ou_sandbox_liaison';
 const EDITOR = 'ou_sandbox_editor';
@@ -15,7 +15,7 @@ const notice = (title: string, extra: Record<string, unknown> = {}): CardBody =>
   data: { title, color: 'blue', text: `**${title}**`, ...extra },
 });
 
-type Chat = { id: string; kind: string; title: string; messages: any[] };
+type Chat = { id: string; kind: string; title: string; messages: Json[] };
 const chatsOf = (body: { chats: Chat[] }) => Object.fromEntries(body.chats.map((c) => [c.kind, c])) as Record<string, Chat>;
 
 let h: Harness;
@@ -182,7 +182,7 @@ describe('messenger', () => {
     const second = await h.channel.messenger.send({ kind: 'reply', messageId: reply.messageId }, { kind: 'text', text: '补充' }, 'r:2');
     const state = await h.get(`/sandbox/api/state?as=${LEADER}`);
     const group = chatsOf(state.body).group;
-    expect(group.messages.map((m: any) => [m.id, m.replyTo, m.threadRootId])).toEqual([
+    expect(group.messages.map((m: Json) => [m.id, m.replyTo, m.threadRootId])).toEqual([
       [posted.body.messageId, undefined, undefined],
       [reply.messageId, posted.body.messageId, posted.body.messageId],
       [second.messageId, reply.messageId, posted.body.messageId],
@@ -191,7 +191,7 @@ describe('messenger', () => {
     const dmPost = await h.post('/sandbox/api/messages', { as: LIAISON, chat: 'dm', text: '投稿\n标题\n正文' });
     await h.channel.messenger.send({ kind: 'reply', messageId: dmPost.body.messageId }, notice('已收到'), 'r:3');
     const liaison = await h.get(`/sandbox/api/state?as=${LIAISON}`);
-    expect(chatsOf(liaison.body).dm.messages.map((m: any) => m.replyTo)).toEqual([undefined, dmPost.body.messageId]);
+    expect(chatsOf(liaison.body).dm.messages.map((m: Json) => m.replyTo)).toEqual([undefined, dmPost.body.messageId]);
     expect(chatsOf(liaison.body).group.messages).toHaveLength(3);
   });
 
@@ -209,7 +209,7 @@ describe('messenger', () => {
     expect(changed[0].seq).toBeGreaterThan(before.body.seq);
     const full = await h.get(`/sandbox/api/state?as=${LEADER}`);
     const messages = chatsOf(full.body).group.messages;
-    expect(messages.map((m: any) => m.card.header.title.content)).toEqual(['已通过', '另一张']);
+    expect(messages.map((m: Json) => m.card.header.title.content)).toEqual(['已通过', '另一张']);
     // Nothing new since the latest seq.
     const none = await h.get(`/sandbox/api/state?as=${LEADER}&since=${full.body.seq}`);
     expect(chatsOf(none.body).group.messages).toEqual([]);
