@@ -5,9 +5,9 @@
  * Implements the tenant token, bot info, message create/reply/patch (with `uuid`
  * de-duplication) and message resources, with the documented `{code, msg, data}` envelopes.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface SentMessage {
   message_id: string;
@@ -70,9 +70,23 @@ export interface FakeFeishu {
   addResource(messageId: string, fileKey: string, bytes: Buffer, contentType?: string): void;
   /** Invalidates every token issued so far (the next call gets 99991663). */
   revokeTokens(): void;
+  /** The long-connection gateway (`POST /callback/ws/endpoint` and a WebSocket speaking Feishu's protobuf frames). */
+  ws: FakeFeishuGateway;
   /** Forgets messages, patches, requests, failures, uuids and the token count; issued tokens stay valid. */
   reset(): void;
   close(): Promise<void>;
+}
+
+export interface FakeFeishuGateway {
+  /** Connected clients (handshake done and first ping received). */
+  readonly connections: number;
+  /** Resolves when at least one client is connected and listening. */
+  waitForConnection(): Promise<void>;
+  /**
+   * Pushes an event (or a `card.action.trigger` callback) to one connected client, as Feishu does,
+   * and resolves with the client's answer: `code` (200 ok, 500 handler failure) and its `data` parsed.
+   */
+  push(payload: Record<string, unknown>): Promise<{ code: number; data?: unknown }>;
 }
 
 interface Envelope {
@@ -201,6 +215,22 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
       return { status: 200, body: { code: 0, msg: 'ok', tenant_access_token: token, expire: 7200 } };
     }
 
+    if (method === 'POST' && path === '/callback/ws/endpoint') {
+      const body = parseJson(text);
+      if (!body || body.AppID !== appId || body.AppSecret !== appSecret) return { status: 200, body: { code: 514, msg: 'app secret invalid', data: {} } };
+      return {
+        status: 200,
+        body: {
+          code: 0,
+          msg: 'ok',
+          data: {
+            URL: `ws://127.0.0.1:${port}/ws?device_id=fake-device&service_id=7`,
+            ClientConfig: { PingInterval: 120, ReconnectCount: 0, ReconnectInterval: 120, ReconnectNonce: 0 },
+          },
+        },
+      };
+    }
+
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
     if (!token) return fail(400, 99991661, 'Missing access token for authorization.');
@@ -293,6 +323,8 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
       },
     );
   });
+  const gateway = createGateway();
+  server.on('upgrade', (req: IncomingMessage, socket: Socket) => gateway.upgrade(req, socket));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -319,6 +351,7 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     addResource(messageId, fileKey, bytes, contentType = 'image/png') {
       resources.set(`${messageId}/${fileKey}`, { bytes, contentType });
     },
+    ws: gateway,
     revokeTokens() {
       tokens.clear();
     },
@@ -332,8 +365,223 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        gateway.closeAll();
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),
+  };
+}
+
+/*
+ * The long-connection gateway: a minimal WebSocket server (RFC 6455, binary frames only) carrying
+ * Feishu's `pbbp2.Frame` protobuf messages, enough for the SDK's WSClient to connect, receive events
+ * and send back handler results.
+ */
+
+interface PbHeader {
+  key: string;
+  value: string;
+}
+
+interface PbFrame {
+  SeqID: number;
+  LogID: number;
+  service: number;
+  method: number;
+  headers: PbHeader[];
+  payload?: Buffer;
+}
+
+function varint(n: number): Buffer {
+  const out: number[] = [];
+  let v = n;
+  while (v > 0x7f) {
+    out.push((v & 0x7f) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return Buffer.from(out);
+}
+
+const field = (id: number, wire: number): Buffer => varint((id << 3) | wire);
+const bytesField = (id: number, bytes: Buffer): Buffer => Buffer.concat([field(id, 2), varint(bytes.length), bytes]);
+
+function encodeFrame(frame: PbFrame): Buffer {
+  const parts = [field(1, 0), varint(frame.SeqID), field(2, 0), varint(frame.LogID), field(3, 0), varint(frame.service), field(4, 0), varint(frame.method)];
+  for (const h of frame.headers) parts.push(bytesField(5, Buffer.concat([bytesField(1, Buffer.from(h.key)), bytesField(2, Buffer.from(h.value))])));
+  if (frame.payload) parts.push(bytesField(8, frame.payload));
+  return Buffer.concat(parts);
+}
+
+function readFields(buf: Buffer, onField: (id: number, value: number | Buffer) => void): void {
+  let i = 0;
+  const readVarint = (): number => {
+    let result = 0;
+    let shift = 1;
+    for (;;) {
+      const b = buf[i++];
+      result += (b & 0x7f) * shift;
+      if (b < 0x80) return result;
+      shift *= 128;
+    }
+  };
+  while (i < buf.length) {
+    const tag = readVarint();
+    const id = tag >> 3;
+    const wire = tag & 7;
+    if (wire === 0) onField(id, readVarint());
+    else if (wire === 2) {
+      const len = readVarint();
+      onField(id, buf.subarray(i, i + len));
+      i += len;
+    } else throw new Error(`unsupported wire type ${wire}`);
+  }
+}
+
+function decodeFrame(buf: Buffer): PbFrame {
+  const frame: PbFrame = { SeqID: 0, LogID: 0, service: 0, method: 0, headers: [] };
+  readFields(buf, (id, value) => {
+    if (id === 1) frame.SeqID = value as number;
+    else if (id === 2) frame.LogID = value as number;
+    else if (id === 3) frame.service = value as number;
+    else if (id === 4) frame.method = value as number;
+    else if (id === 5) {
+      const h: PbHeader = { key: '', value: '' };
+      readFields(value as Buffer, (hid, hv) => {
+        if (hid === 1) h.key = (hv as Buffer).toString('utf8');
+        if (hid === 2) h.value = (hv as Buffer).toString('utf8');
+      });
+      frame.headers.push(h);
+    } else if (id === 8) frame.payload = Buffer.from(value as Buffer);
+  });
+  return frame;
+}
+
+function wsFrame(opcode: number, payload: Buffer): Buffer {
+  const len = payload.length;
+  const head = len < 126 ? Buffer.from([0x80 | opcode, len]) : len < 65536 ? Buffer.from([0x80 | opcode, 126, len >> 8, len & 0xff]) : Buffer.alloc(10);
+  if (len >= 65536) {
+    head[0] = 0x80 | opcode;
+    head[1] = 127;
+    head.writeBigUInt64BE(BigInt(len), 2);
+  }
+  return Buffer.concat([head, payload]);
+}
+
+interface Connection {
+  socket: Socket;
+  buffer: Buffer;
+  /** Set once the client has sent its first frame. */
+  ready: boolean;
+}
+
+function createGateway() {
+  const connections = new Set<Connection>();
+  const waiting = new Map<string, (answer: { code: number; data?: unknown }) => void>();
+  let connectedWaiters: Array<() => void> = [];
+  let seq = 0;
+
+  const onMessage = (conn: Connection, data: Buffer) => {
+    const frame = decodeFrame(data);
+    if (!conn.ready) {
+      // The SDK sends its first ping right after the handshake, just before it starts listening:
+      // only from then on is an event pushed to it not lost.
+      conn.ready = true;
+      const ready = connectedWaiters;
+      connectedWaiters = [];
+      ready.forEach((r) => r());
+    }
+    const headers = Object.fromEntries(frame.headers.map((h) => [h.key, h.value]));
+    if (frame.method !== 1 || headers.type !== 'event') return; // control frames (ping) need no answer here
+    const resolve = waiting.get(headers.message_id);
+    if (!resolve) return;
+    waiting.delete(headers.message_id);
+    const answer = JSON.parse((frame.payload ?? Buffer.from('{}')).toString('utf8')) as { code: number; data?: string };
+    resolve({ code: answer.code, data: answer.data ? JSON.parse(Buffer.from(answer.data, 'base64').toString('utf8')) : undefined });
+  };
+
+  const onData = (conn: Connection, chunk: Buffer) => {
+    conn.buffer = Buffer.concat([conn.buffer, chunk]);
+    for (;;) {
+      const b = conn.buffer;
+      if (b.length < 2) return;
+      const opcode = b[0] & 0x0f;
+      const masked = (b[1] & 0x80) !== 0;
+      let len = b[1] & 0x7f;
+      let offset = 2;
+      if (len === 126) {
+        if (b.length < 4) return;
+        len = b.readUInt16BE(2);
+        offset = 4;
+      } else if (len === 127) {
+        if (b.length < 10) return;
+        len = Number(b.readBigUInt64BE(2));
+        offset = 10;
+      }
+      const maskLen = masked ? 4 : 0;
+      if (b.length < offset + maskLen + len) return;
+      const mask = b.subarray(offset, offset + maskLen);
+      const payload = Buffer.from(b.subarray(offset + maskLen, offset + maskLen + len));
+      if (masked) for (let i = 0; i < payload.length; i++) payload[i] ^= mask[i % 4];
+      conn.buffer = b.subarray(offset + maskLen + len);
+      if (opcode === 0x8) {
+        conn.socket.end(wsFrame(0x8, Buffer.alloc(0)));
+        connections.delete(conn);
+        return;
+      }
+      if (opcode === 0x9) conn.socket.write(wsFrame(0xa, payload));
+      if (opcode === 0x2) onMessage(conn, payload);
+    }
+  };
+
+  return {
+    get connections() {
+      return [...connections].filter((c) => c.ready).length;
+    },
+    upgrade(req: IncomingMessage, socket: Socket) {
+      const key = req.headers['sec-websocket-key'];
+      if (!req.url?.startsWith('/ws') || typeof key !== 'string') {
+        socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+        return;
+      }
+      const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      const conn: Connection = { socket, buffer: Buffer.alloc(0), ready: false };
+      connections.add(conn);
+      socket.on('data', (chunk: Buffer) => onData(conn, chunk));
+      socket.on('close', () => connections.delete(conn));
+      socket.on('error', () => connections.delete(conn));
+    },
+    waitForConnection(): Promise<void> {
+      if ([...connections].some((c) => c.ready)) return Promise.resolve();
+      return new Promise<void>((resolve) => connectedWaiters.push(resolve));
+    },
+    push(payload: Record<string, unknown>): Promise<{ code: number; data?: unknown }> {
+      const conn = [...connections].find((c) => c.ready);
+      if (!conn) return Promise.reject(new Error('no long-connection client is connected'));
+      const messageId = `fake-msg-${++seq}`;
+      const frame = encodeFrame({
+        SeqID: seq,
+        LogID: seq,
+        service: 7,
+        method: 1,
+        headers: [
+          { key: 'type', value: 'event' },
+          { key: 'message_id', value: messageId },
+          { key: 'sum', value: '1' },
+          { key: 'seq', value: '0' },
+          { key: 'trace_id', value: `trace-${seq}` },
+        ],
+        payload: Buffer.from(JSON.stringify(payload), 'utf8'),
+      });
+      return new Promise((resolve) => {
+        waiting.set(messageId, resolve);
+        conn.socket.write(wsFrame(0x2, frame));
+      });
+    },
+    closeAll() {
+      for (const conn of connections) conn.socket.destroy();
+      connections.clear();
+    },
   };
 }
