@@ -56,14 +56,14 @@ export async function decide(deps: Deps, input: DecideInput): Promise<CardAction
     if (!hasRole(operator, role)) {
       return refuse(tx, 'forbidden', `只有「${ROLE_LABELS[role]}」可以处理这一步审核，你的操作未生效。`);
     }
+    if (input.revision !== draft.revision) {
+      return refuse(tx, 'outdated', `这是第 ${input.revision} 版的审批卡，稿件已更新到第 ${draft.revision} 版，请在新卡片上审核。`, `已有新版本（第 ${draft.revision} 版）`);
+    }
     const existing = await tx.getDecision(draft.id, input.revision, input.step);
     if (existing) {
       // A double tap or a re-delivered callback: same answer, nothing changes.
       const who = existing.deciderId === input.operatorId ? '你' : ((await tx.getMember(existing.deciderId))?.name ?? existing.deciderId);
       return { toast: { type: 'info', content: `${who}已于 ${formatLocal(existing.createdAt, deps.zone)} 作出「${VERDICT_TEXT[existing.verdict]}」决定。` }, card: await currentCard(tx, deps, input) };
-    }
-    if (input.revision !== draft.revision) {
-      return refuse(tx, 'outdated', `这是第 ${input.revision} 版的审批卡，稿件已更新到第 ${draft.revision} 版，请在新卡片上审核。`, `已有新版本（第 ${draft.revision} 版）`);
     }
     if (draft.state !== 'in_review' || draft.step !== input.step) {
       return refuse(tx, 'closed', `稿件 #${draft.id} 当前不在这一步审核中，无需操作。`, '审核已结束');
