@@ -5,7 +5,7 @@ import { FakeDouyin } from '../../fakes/douyin';
 import { FakeKuaishou } from '../../fakes/kuaishou';
 import { FakeWechatMp } from '../../fakes/wechat-mp';
 import { FakeWeibo } from '../../fakes/weibo';
-import { FakeClock, StepStore, fakeFetchMedia, fakeSleep, makeJob, runLikeCore } from './support';
+import { FakeClock, StepStore, fakeFetchMedia, fakeSleep, runLikeCore } from './support';
 
 const fetchMedia = fakeFetchMedia();
 
