@@ -1,0 +1,49 @@
+import { findAdLawTerms } from '../../../src/domain/review';
+
+const terms = (t: string) => findAdLawTerms(t).map((h) => h.text);
+
+describe('advertising-law absolute terms', () => {
+  it.each([
+    ['本产品是行业第一品牌', ['第一']],
+    ['全网最低价，错过不再', ['全网最低价']],
+    ['国家级品质，值得信赖', ['国家级']],
+    ['顶级配置，唯一指定用品', ['顶级', '唯一']],
+    ['全国首家，首选好物', ['首家', '首选']],
+    ['１００％有效，无副作用', ['１００％', '无副作用']],
+    ['绝对正品，假一赔十', ['绝对']],
+    ['本店最佳效果保证', ['最佳']],
+  ])('flags %s', (text, expected) => {
+    expect(terms(text)).toEqual(expected);
+  });
+
+  it.each([
+    '最近，我市召开第一次全体会议',
+    '最后一公里问题得到解决',
+    '第一季度经济运行平稳',
+    '驻村第一书记深入田间地头',
+    '第一时间赶赴现场',
+    '他说：“唯一的办法是坚持改革。”',
+    '《关于唯一性认定的通知》',
+    '唯一的办法就是实干',
+    '该县入选国家级非物质文化遗产名录',
+    '国家级经济技术开发区建设提速',
+    '最高人民法院发布典型案例',
+    '覆盖率达到100%',
+    '坚持党的绝对领导',
+    '追求极致',
+    '本次活动的最佳实践案例',
+    '这是全年首个工作日',
+    '新华社独家专访',
+    '入选世界级文化遗产',
+    '从源头上根治欠薪问题',
+    '第一百零一条规定',
+  ])('keeps ordinary language clean: %s', (text) => {
+    expect(terms(text)).toEqual([]);
+  });
+
+  it('returns spans on the original text', () => {
+    const text = '我们是行业第一！';
+    const [h] = findAdLawTerms(text);
+    expect(text.slice(h.start, h.end)).toBe('第一');
+  });
+});
