@@ -66,6 +66,7 @@ export interface FeishuChannel {
 /** Generic text shown when a card action fails; details stay in the log. */
 const CARD_ERROR_TOAST = '操作未完成，请稍后重试';
 const APP_ID_PATTERN = /^cli_[0-9a-fA-F]{16}$/;
+const BOT_INFO_RETRY_MS = 30_000;
 
 class RawBodyError extends Error {
   constructor(readonly status: 400 | 413 | 500, readonly error: string) {
@@ -250,6 +251,8 @@ export function createFeishuChannel(options: FeishuChannelOptions): FeishuChanne
   }
 
   let ws: lark.WSClient | undefined;
+  let botRetry: NodeJS.Timeout | undefined;
+  let stopped = false;
 
   return {
     router,
@@ -258,10 +261,22 @@ export function createFeishuChannel(options: FeishuChannelOptions): FeishuChanne
     dispatcher,
 
     async start() {
+      stopped = false;
       try {
         await ensureBotOpenId();
       } catch (error) {
-        logger.warn({ err: { message: (error as Error).message } }, 'feishu bot info unavailable; will retry on the next group message');
+        logger.warn({ err: { message: (error as Error).message } }, 'feishu bot info unavailable; retrying in the background');
+        const retry = () => {
+          if (stopped) return;
+          botRetry = setTimeout(() => {
+            ensureBotOpenId().then(
+              () => logger.info('feishu bot info fetched'),
+              () => retry(),
+            );
+          }, BOT_INFO_RETRY_MS);
+          botRetry.unref();
+        };
+        retry();
       }
       if (options.mode === 'ws' && !ws) {
         if (!APP_ID_PATTERN.test(options.appId)) {
@@ -288,6 +303,9 @@ export function createFeishuChannel(options: FeishuChannelOptions): FeishuChanne
     },
 
     async stop() {
+      stopped = true;
+      if (botRetry) clearTimeout(botRetry);
+      botRetry = undefined;
       ws?.close({ force: true });
       ws = undefined;
       state.started = false;

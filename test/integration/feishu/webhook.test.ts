@@ -11,6 +11,9 @@ import {
   textMessageEvent,
   urlVerification,
 } from '../../fakes/feishu-events';
+import pino from 'pino';
+import { createFeishuChannel } from '../../../src/channels/feishu';
+import { startFakeFeishu } from '../../fakes/feishu-openapi';
 import { approvedAnswer, ENCRYPT_KEY, NOW, startHarness, type Harness } from './harness';
 
 const nowSeconds = Math.floor(NOW.getTime() / 1000);
@@ -310,6 +313,24 @@ describe('Feishu webhook with a verification token only', () => {
 });
 
 describe('Feishu webhook configuration', () => {
+  it('starts even when the bot info cannot be fetched, and reports it in health', async () => {
+    const gone = await startFakeFeishu();
+    await gone.close();
+    const channel = createFeishuChannel({
+      appId: gone.appId,
+      appSecret: gone.appSecret,
+      verificationToken: FIXTURE_TOKEN,
+      baseUrl: gone.baseUrl,
+      mode: 'webhook',
+      logger: pino({ level: 'silent' }),
+      accept: async () => 'accepted',
+      onCardAction: async () => approvedAnswer,
+    });
+    await channel.start();
+    expect(channel.health()).toEqual({ mode: 'webhook', connected: false, lastError: expect.stringMatching(/^bot info/) });
+    await channel.stop();
+  });
+
   it('refuses to start webhook mode with neither an encrypt key nor a verification token', async () => {
     await expect(startHarness({ encryptKey: undefined, verificationToken: undefined })).rejects.toThrow(/encrypt key or a verification token/);
   });
