@@ -45,8 +45,6 @@ const toPublication = (r: PublicationRow): PublicationRecord => ({
 });
 const toMember = (r: MemberRow): Member => ({ id: r.id, name: r.name, department: r.department, roles: r.roles as Role[] });
 
-export const contentHash = (title: string, body: string): string => createHash('sha256').update(`${title}\n\0${body}`).digest('hex');
-
 class TypeormTx implements Tx {
   constructor(
     private readonly em: EntityManager,

@@ -1,5 +1,4 @@
 import { transition } from '../domain/draft';
-import { AppError } from '../domain/errors';
 import { ROLE_LABELS } from '../domain/model';
 import { hasRole } from '../domain/roster';
 import { formatLocal } from '../domain/time';

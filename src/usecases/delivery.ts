@@ -1,4 +1,4 @@
-import { DeliveryError, type ChannelName, type InboundCardAction, type InboundMessage, type Messenger } from '../ports/channel';
+import { DeliveryError, type ChannelName, type InboundMessage, type Messenger } from '../ports/channel';
 import type { OutboxRow } from '../ports/store';
 import type { Deps } from './deps';
 import { handleMessage } from './router';
@@ -75,4 +75,3 @@ export async function processInbox(deps: Deps, limit = 20): Promise<number> {
   return rows.length;
 }
 
-export type { InboundCardAction };

@@ -5,7 +5,7 @@ import type { Finding, MediaRef, Platform, RevisionContent } from '../domain/mod
 import { canManagePublishing, canSubmit } from '../domain/roster';
 import { parseDraftLines, parseSubmission, type DraftFields, type ParseResult, type Target } from '../domain/submission';
 import type { ChannelName, Recipient } from '../ports/channel';
-import type { DraftRecord, Tx } from '../ports/store';
+import type { DraftRecord } from '../ports/store';
 import { noticeCard, receiptCard } from './cards';
 import type { Deps } from './deps';
 import { closeApprovalCards, sendApprovalCards, tell, updateStatusCard, viewOf } from './notify';
@@ -125,5 +125,3 @@ export async function reviseDraft(deps: Deps, input: ReviseInput): Promise<Draft
   });
 }
 
-export const draftHash = hash;
-export type { Tx };

@@ -42,6 +42,6 @@ describe('parseRoster', () => {
       expect((e as Error).message).toMatch(/members\.1\.name/);
       expect((e as Error).message).toMatch(/members\.1\.roles\.0/);
     }
-    expect(() => parseRoster(yaml.replace(/  - openId: ou_2\n    roles: \[king\]\n/, ''))).toThrow(/members\.0\.department: "财务部"/);
+    expect(() => parseRoster(yaml.replace(/ {2}- openId: ou_2\n {4}roles: \[king\]\n/, ''))).toThrow(/members\.0\.department: "财务部"/);
   });
 });
