@@ -12,6 +12,7 @@ import { renderCardHtml } from './card-html';
 const CSS = String.raw`
 :root{--bg:#f2f3f5;--panel:#fff;--line:#e4e6eb;--text:#1f2329;--muted:#8f959e;--blue:#3370ff;--blue-d:#245bdb;--red:#d83931;--green:#2ea121;--mine:#e1eaff;--radius:10px}
 *{box-sizing:border-box}
+[hidden]{display:none!important}
 html,body{margin:0;height:100%}
 body{font:14px/1.55 -apple-system,BlinkMacSystemFont,"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC",system-ui,sans-serif;color:var(--text);background:var(--bg);display:flex;flex-direction:column}
 button,input,select,textarea{font:inherit;color:inherit}
@@ -35,7 +36,7 @@ button,input,select,textarea{font:inherit;color:inherit}
 .pane.on{display:flex}
 .pane-title{padding:10px 14px;border-bottom:1px solid var(--line);font-weight:600;display:flex;align-items:center;gap:8px}
 .pane-title .sub{font-weight:400;color:var(--muted);font-size:12px}
-.msgs{flex:1;min-height:0;overflow-y:auto;padding:14px 12px 20px;scroll-behavior:smooth}
+.msgs{flex:1;min-height:0;overflow-y:auto;padding:14px 12px 20px}
 .empty{color:var(--muted);text-align:center;margin-top:40px;font-size:13px}
 .msg{display:flex;gap:8px;margin:12px 0;align-items:flex-start}
 .msg.mine{flex-direction:row-reverse}
@@ -78,7 +79,7 @@ button,input,select,textarea{font:inherit;color:inherit}
 #toast.warning{border-color:#f7d9a6;color:#b26206}
 #toast.info{border-color:#c9d8ff;color:var(--blue-d)}
 @media (min-width:960px){.tabs{display:none}.panes.two{grid-template-columns:1fr 1fr}.pane{display:flex}.pane.hidden{display:none}}
-@media (max-width:600px){.main{padding:8px;gap:8px}.who{margin-left:0;width:100%}.who select{flex:1;min-width:0}.col{max-width:86%}.help{font-size:12px}}
+@media (max-width:600px){.main{padding:8px;gap:8px}.who{margin-left:0;width:100%}.who select{flex:1;min-width:0;max-width:none}.col{max-width:86%}.help{font-size:12px}}
 
 /* ---------- Feishu card ---------- */
 .cardwrap{width:min(460px,100%)}
@@ -172,7 +173,7 @@ const BODY = String.raw`
       <div class="msgs" id="msgs-dm"><div class="empty">还没有消息。试试发送 <b>/help</b>，或点下方的「投稿示例」。</div></div>
       <form class="composer" data-chat="dm">
         <div class="chips"><button type="button" class="chip" data-fill="/help">/help</button><button type="button" class="chip" data-fill="/new">/new 表单投稿</button><button type="button" class="chip" data-fill="sample">投稿示例</button></div>
-        <textarea rows="1" placeholder="输入消息（Enter 发送，Shift+Enter 换行）"></textarea>
+        <textarea rows="1" placeholder="输入消息，Enter 发送"></textarea>
         <button type="submit" class="send">发送</button>
       </form>
     </section>
@@ -180,7 +181,7 @@ const BODY = String.raw`
       <div class="pane-title"><span class="t">工作群</span><span class="sub">全组可见</span></div>
       <div class="msgs" id="msgs-group"><div class="empty">群里还没有消息。</div></div>
       <form class="composer" data-chat="group">
-        <textarea rows="1" placeholder="在群里说点什么（Enter 发送，Shift+Enter 换行）"></textarea>
+        <textarea rows="1" placeholder="群消息，Enter 发送"></textarea>
         <label class="atbot"><input type="checkbox" checked> @机器人</label>
         <button type="submit" class="send">发送</button>
       </form>
@@ -307,12 +308,18 @@ const CLIENT = String.raw`
     if (data.reset) { S.msgs = {}; ['dm', 'group'].forEach(function (k) { $('msgs-' + k).innerHTML = ''; }); }
     if (JSON.stringify(data.roster) !== JSON.stringify(S.roster)) setRoster(data.roster || []);
     var kinds = {};
+    var first = S.seq === 0;
     (data.chats || []).forEach(function (chat) {
       kinds[chat.kind] = true;
       var pane = $('pane-' + chat.kind);
       if (!pane) return;
       pane.querySelector('.pane-title .t').textContent = chat.title;
-      chat.messages.forEach(function (m) { upsert(chat.kind, m); });
+      var box = $('msgs-' + chat.kind);
+      var follow = first || box.scrollHeight - box.scrollTop - box.clientHeight < 120;
+      chat.messages.forEach(function (m) {
+        if (upsert(chat.kind, m) && m.sender.id === S.as) follow = true;
+      });
+      if (chat.messages.length && follow) box.scrollTop = box.scrollHeight;
     });
     var inGroup = !!kinds.group;
     $('pane-group').classList.toggle('hidden', !inGroup);
@@ -351,18 +358,18 @@ const CLIENT = String.raw`
     var body = m.kind === 'card'
       ? '<div class="cardwrap" data-mid="' + esc(m.id) + '">' + renderCardHtml(m.card, { names: S.names }) + '</div>'
       : '<div class="bubble">' + textHtml(m.text) + '</div>';
-    return '<div class="avatar">' + (m.sender.isBot ? '🤖' : esc(initial(m.sender.name))) + '</div>' +
+    return '<div class="avatar">' + (m.sender.isBot ? 'CD' : esc(initial(m.sender.name))) + '</div>' +
       '<div class="col">' + meta + quote + body + (m.failed ? '<div class="failed">机器人未能接收这条消息</div>' : '') + '</div>';
   }
 
+  /** Adds or re-renders a message; true when it is new to this page. */
   function upsert(kind, m) {
     var prev = S.msgs[m.id];
-    if (prev && prev.seq >= m.seq) return;
+    if (prev && prev.seq >= m.seq) return false;
     S.msgs[m.id] = m;
     var box = $('msgs-' + kind);
     var empty = box.querySelector('.empty');
     if (empty) empty.remove();
-    var nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 120;
     var el = document.getElementById('msg-' + m.id);
     if (!el) {
       el = document.createElement('div');
@@ -374,7 +381,7 @@ const CLIENT = String.raw`
     }
     el.className = 'msg ' + (m.sender.isBot ? 'bot' : m.sender.id === S.as ? 'mine' : 'other');
     el.innerHTML = messageHtml(m);
-    if (!prev && (nearBottom || m.sender.id === S.as)) box.scrollTop = box.scrollHeight;
+    return !prev;
   }
 
   // ------------------------------------------------------------ sending messages
@@ -517,6 +524,11 @@ const CLIENT = String.raw`
     }
   });
   document.addEventListener('input', function (e) { if (e.target.tagName === 'TEXTAREA' && e.target.closest('.composer')) grow(e.target); });
+  window.addEventListener('hashchange', function () {
+    var h = /(?:^|[#&])as=([^&]+)/.exec(location.hash);
+    var id = h ? decodeURIComponent(h[1]) : '';
+    if (id !== S.as && S.byId[id]) choose(id);
+  });
   document.addEventListener('visibilitychange', function () { if (!document.hidden && S.as) poll(); });
 
   // ------------------------------------------------------------ start
