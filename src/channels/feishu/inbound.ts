@@ -37,20 +37,25 @@ function readMentions(message: Obj): RawMention[] {
     .filter((m) => m.key);
 }
 
-/** Replaces mention placeholders: the bot's own mention is removed, others become `@Name`, `@_all` becomes `@所有人`. */
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Replaces mention placeholders: others become `@Name`, `@_all` becomes `@所有人`, and the bot's own
+ * mention is removed with one space next to it. The rest of the text keeps its spacing (drafts are
+ * pasted with their layout).
+ */
 function resolveMentions(text: string, mentions: RawMention[], botOpenId: string | undefined): string {
   let out = text;
   // Longest keys first so `@_user_1` does not eat the prefix of `@_user_10`.
   for (const m of [...mentions].sort((a, b) => b.key.length - a.key.length)) {
-    const replacement = botOpenId && m.openId === botOpenId ? '' : `@${m.name || m.openId}`;
-    out = out.split(m.key).join(replacement);
+    const key = escapeRegExp(m.key);
+    out =
+      botOpenId && m.openId === botOpenId
+        ? out.replace(new RegExp(`${key}(?!\\d)[ \\t]?`, 'g'), '')
+        : out.replace(new RegExp(`${key}(?!\\d)`, 'g'), `@${m.name || m.openId}`);
   }
-  out = out.split('@_all').join('@所有人');
-  return out
-    .split('\n')
-    .map((line) => line.replace(/[ \t]{2,}/g, ' ').trim())
-    .join('\n')
-    .trim();
+  // ASCII whitespace only: a draft's first-line indent of full-width spaces stays.
+  return out.replace(/@_all(?!\w)/g, '@所有人').replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
 }
 
 interface Flattened {
