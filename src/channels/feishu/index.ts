@@ -79,7 +79,8 @@ async function readRawBody(ctx: Context, limit: number): Promise<Buffer> {
   const kept = (ctx.request as { rawBody?: unknown }).rawBody;
   if (typeof kept === 'string') return Buffer.from(kept, 'utf8');
   const req = ctx.req;
-  if (req.readableEnded || req.complete) throw new RawBodyError(500, 'raw body unavailable');
+  // `req.complete` only says the parser has seen the whole message; the bytes may still wait unread.
+  if (req.readableEnded) throw new RawBodyError(500, 'raw body unavailable');
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw new RawBodyError(413, 'body too large');
   const chunks: Buffer[] = [];

@@ -40,7 +40,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(overrides: Partial<FeishuChannelOptions> = {}): Promise<Harness> {
+/** `before`: Koa middleware mounted ahead of the channel's routes (e.g. a body parser, a slow logger). */
+export async function startHarness(overrides: Partial<FeishuChannelOptions> = {}, before: Koa.Middleware[] = []): Promise<Harness> {
   const fake = await startFakeFeishu();
   const logs: string[] = [];
   const logger = pino(
@@ -77,6 +78,7 @@ export async function startHarness(overrides: Partial<FeishuChannelOptions> = {}
     throw error;
   }
   const app = new Koa();
+  for (const m of before) app.use(m);
   app.use(channel.router.routes());
   app.use(channel.router.allowedMethods());
   const server: Server = await new Promise((resolve) => {

@@ -335,3 +335,52 @@ describe('Feishu webhook configuration', () => {
     await expect(startHarness({ encryptKey: undefined, verificationToken: undefined })).rejects.toThrow(/encrypt key or a verification token/);
   });
 });
+
+describe('Feishu webhook behind other middleware', () => {
+  it('reads the body after an async middleware let the request arrive in full', async () => {
+    const h = await startHarness({}, [
+      async (_ctx, next) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        await next();
+      },
+    ]);
+    try {
+      const res = await h.feishu.post('/feishu/events', textMessageEvent('投稿'));
+      expect(res.status).toBe(200);
+      expect(h.inbox.accept).toHaveBeenCalledTimes(1);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('uses rawBody left by a body parser, and says so when the body was consumed without it', async () => {
+    const readAll = async (req: NodeJS.ReadableStream) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    };
+    const keeping = await startHarness({}, [
+      async (ctx, next) => {
+        const raw = await readAll(ctx.req);
+        Object.assign(ctx.request, { rawBody: raw, body: JSON.parse(raw) });
+        await next();
+      },
+    ]);
+    const swallowing = await startHarness({}, [
+      async (ctx, next) => {
+        Object.assign(ctx.request, { body: JSON.parse(await readAll(ctx.req)) });
+        await next();
+      },
+    ]);
+    try {
+      expect((await keeping.feishu.post('/feishu/events', textMessageEvent('投稿'))).status).toBe(200);
+      expect(keeping.inbox.accept).toHaveBeenCalledTimes(1);
+      const res = await swallowing.feishu.post('/feishu/events', textMessageEvent('投稿'));
+      expect(res).toMatchObject({ status: 500, body: { error: 'raw body unavailable' } });
+      expect(swallowing.inbox.accept).not.toHaveBeenCalled();
+    } finally {
+      await keeping.close();
+      await swallowing.close();
+    }
+  });
+});
