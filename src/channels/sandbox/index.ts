@@ -293,7 +293,7 @@ export function createSandboxChannel(options: SandboxChannelOptions): SandboxCha
       }
     }
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { seq: store.seq, reset, bot: { id: BOT_SENDER_ID, name: botName }, me: me?.id ?? null, roster: rosterJson, chats };
+    ctx.body = { seq: store.seq, boot: store.bootId, reset, bot: { id: BOT_SENDER_ID, name: botName }, me: me?.id ?? null, roster: rosterJson, chats };
   });
 
   router.post('/sandbox/api/messages', async (ctx) => {

@@ -197,7 +197,7 @@ const CLIENT = String.raw`
   var POLL_MS = 1500;
   var ROLE_HINTS = { liaison: '投稿、按意见修改', editor: '初审、排期发布', deputy: '审核把关', leader: '终审：通过 / 退回 / 不予发布' };
   var SAMPLE = '投稿\n我院举办2026年科普开放日活动\n11月28日，我院面向社会公众举办科普开放日活动，300余名市民走进实验室，近距离了解科研工作。\n活动设置了展板讲解、互动实验和专家问答三个环节。';
-  var S = { as: '', seq: 0, gen: 0, roster: [], names: {}, byId: {}, bot: { id: 'bot', name: 'Copydesk' }, msgs: {}, tab: 'dm', timer: 0, mentionRe: null };
+  var S = { as: '', boot: '', seq: 0, gen: 0, roster: [], names: {}, byId: {}, bot: { id: 'bot', name: 'Copydesk' }, msgs: {}, tab: 'dm', timer: 0, mentionRe: null };
 
   function $(id) { return document.getElementById(id); }
   function esc(s) {
@@ -266,14 +266,19 @@ const CLIENT = String.raw`
     $('who').value = id;
     try { if (id) localStorage.setItem('copydesk.sandbox.as', id); } catch (e) { /* private mode */ }
     if (history.replaceState) history.replaceState(null, '', id ? '#as=' + encodeURIComponent(id) : '#');
-    ['dm', 'group'].forEach(function (k) {
-      $('msgs-' + k).innerHTML = '<div class="empty">' + (k === 'dm' ? '还没有消息。试试发送 <b>/help</b>，或点下方的「投稿示例」。' : '群里还没有消息。') + '</div>';
-      $('badge-' + k).textContent = '';
-    });
+    clearPanes();
     $('pick').hidden = !!id;
     $('tabs').hidden = !id;
     $('panes').hidden = !id;
     if (id) { showTab('dm'); poll(); }
+  }
+
+  function clearPanes() {
+    S.msgs = {};
+    ['dm', 'group'].forEach(function (k) {
+      $('msgs-' + k).innerHTML = '<div class="empty">' + (k === 'dm' ? '还没有消息。试试发送 <b>/help</b>，或点下方的「投稿示例」。' : '群里还没有消息。') + '</div>';
+      $('badge-' + k).textContent = '';
+    });
   }
 
   function showTab(tab) {
@@ -305,7 +310,13 @@ const CLIENT = String.raw`
 
   function apply(data) {
     if (data.bot) S.bot = data.bot;
-    if (data.reset) { S.msgs = {}; ['dm', 'group'].forEach(function (k) { $('msgs-' + k).innerHTML = ''; }); }
+    if (S.boot && data.boot !== S.boot && S.seq > 0) {
+      // The server restarted: its seq numbers mean something else now; start over.
+      S.boot = data.boot; S.seq = 0; clearPanes();
+      return;
+    }
+    S.boot = data.boot;
+    if (data.reset) clearPanes();
     if (JSON.stringify(data.roster) !== JSON.stringify(S.roster)) setRoster(data.roster || []);
     var kinds = {};
     var first = S.seq === 0;
@@ -348,6 +359,10 @@ const CLIENT = String.raw`
     return html.replace(/\n/g, '<br>');
   }
 
+  function cardHtml(card) {
+    try { return renderCardHtml(card, { names: S.names }); } catch (e) { return '<div class="cd-card cd-card-bad">［卡片渲染失败］</div>'; }
+  }
+
   function messageHtml(m) {
     var mine = m.sender.id === S.as;
     var member = S.byId[m.sender.id];
@@ -356,7 +371,7 @@ const CLIENT = String.raw`
       '<time>' + esc(time(m.createdAt)) + '</time></div>';
     var quote = m.replyTo ? '<div class="quote" data-goto="' + esc(m.replyTo) + '">↪ ' + esc(quoteOf(m.replyTo)) + '</div>' : '';
     var body = m.kind === 'card'
-      ? '<div class="cardwrap" data-mid="' + esc(m.id) + '">' + renderCardHtml(m.card, { names: S.names }) + '</div>'
+      ? '<div class="cardwrap" data-mid="' + esc(m.id) + '">' + cardHtml(m.card) + '</div>'
       : '<div class="bubble">' + textHtml(m.text) + '</div>';
     return '<div class="avatar">' + (m.sender.isBot ? 'CD' : esc(initial(m.sender.name))) + '</div>' +
       '<div class="col">' + meta + quote + body + (m.failed ? '<div class="failed">机器人未能接收这条消息</div>' : '') + '</div>';
@@ -453,7 +468,7 @@ const CLIENT = String.raw`
         S.msgs[id].card = data.card;
         var el = document.getElementById('msg-' + id);
         var w = el && el.querySelector('.cardwrap');
-        if (w) w.innerHTML = renderCardHtml(data.card, { names: S.names });
+        if (w) w.innerHTML = cardHtml(data.card);
       }
     }, function (err) {
       var t = err.data && err.data.toast;

@@ -50,7 +50,8 @@ export const MAX_MESSAGES_PER_CHAT = 1000;
 export class SandboxStore {
   seq = 0;
   private counter = 0;
-  private readonly bootId = randomBytes(4).toString('hex');
+  /** Random per process: tells a page that the server restarted. */
+  readonly bootId = randomBytes(4).toString('hex');
   private readonly chats = new Map<string, SandboxChat>();
   private readonly messages = new Map<string, SandboxMessage>();
   private readonly sentByKey = new Map<string, string>();

@@ -241,6 +241,17 @@ describe('messenger', () => {
     const res = await h.get(`/sandbox/api/state?as=${LEADER}&since=999`);
     expect(res.body.reset).toBe(true);
     expect(chatsOf(res.body).group.messages).toHaveLength(1);
+    // The boot id lets a page notice a restart even when the new seq has caught up.
+    const again = await h.get(`/sandbox/api/state?as=${LEADER}`);
+    expect(again.body.reset).toBe(false);
+    expect(again.body.boot).toMatch(/^[0-9a-f]{8}$/);
+    expect(again.body.boot).toBe(res.body.boot);
+    const other = await startSandbox();
+    try {
+      expect((await other.get('/sandbox/api/state')).body.boot).not.toBe(res.body.boot);
+    } finally {
+      await other.close();
+    }
   });
 });
 
