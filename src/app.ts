@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { openDatabase } from './db/data-source';
 import { TypeormStore } from './db/store';
-import { minimalReviewer } from './domain/precheck';
+import { createReviewEngineFromDisk } from './review-lexicons';
 import type { Reviewer } from './domain/model';
 import { loadRoster, type Roster } from './org/roster-file';
 import { createFeishuChannel, type FeishuChannel } from './channels/feishu';
@@ -77,7 +77,7 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
     logger,
     zone: roster?.timezone ?? config.timezone,
     approvalChain: config.approvalChain,
-    reviewer: options.reviewer ?? minimalReviewer,
+    reviewer: options.reviewer ?? createReviewEngineFromDisk({ lexiconDir: config.lexiconDir }),
     publishers: createPublisherRouting({ webhook: config.publishWebhook, platform: options.platformPublishers }),
     publishing: { maxAttempts: config.publishMaxAttempts, retryBaseMs: config.publishRetryBaseSeconds * 1000, leaseMs: 5 * 60_000 },
     replicaId: config.env.REPLICA_ID || hostname(),

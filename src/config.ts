@@ -35,6 +35,7 @@ const schema = z.object({
   PUBLISH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   PUBLISH_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
   PUBLISH_CRON: optional.default('*/10 * * * * *'),
+  LEXICON_DIR: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -57,6 +58,8 @@ export interface Config {
   publishRetryBaseSeconds: number;
   publishCron: string;
   logLevel: string;
+  /** The organisation's own lexicon files (one term per line; file name = category; allow.txt). */
+  lexiconDir?: string;
   /** The raw environment, for adapters that read their own variables (publishers). */
   env: Record<string, string | undefined>;
 }
@@ -108,6 +111,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     publishRetryBaseSeconds: e.PUBLISH_RETRY_BASE_SECONDS,
     publishCron: e.PUBLISH_CRON,
     logLevel: e.LOG_LEVEL,
+    lexiconDir: e.LEXICON_DIR,
     env,
   };
 }

@@ -87,6 +87,8 @@ export function approvalCard(args: {
       closed: closedReason ? md(closedReason) : undefined,
       color: decision ? (decision.verdict === 'approve' ? 'green' : decision.verdict === 'reject' ? 'red' : 'orange') : closedReason ? 'grey' : 'blue',
       value: { d: view.no, r: view.revision, s: step },
+      maskable: !decided && !closedReason && args.findings.some((f) => f.category === 'personal-data' && f.replacement !== undefined),
+      maskValue: { a: 'mask', d: view.no, r: view.revision },
     },
   };
 }
@@ -95,7 +97,14 @@ export function receiptCard(view: DraftView, findings: readonly Finding[], next:
   return {
     kind: 'card',
     template: 'receipt',
-    data: { ...view, findings: findingsView(findings), noFindings: findings.length === 0, next: md(next) },
+    data: {
+      ...view,
+      findings: findingsView(findings),
+      noFindings: findings.length === 0,
+      next: md(next),
+      maskable: findings.some((f) => f.category === 'personal-data' && f.replacement !== undefined),
+      maskValue: { a: 'mask', d: view.no, r: view.revision },
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import { transition } from '../domain/draft';
 import { ROLE_LABELS } from '../domain/model';
-import { hasRole } from '../domain/roster';
+import { hasRole, isLeader } from '../domain/roster';
 import { formatLocal } from '../domain/time';
 import type { CardActionAnswer } from '../ports/channel';
 import type { Tx, Verdict } from '../ports/store';
@@ -73,8 +73,13 @@ export async function decide(deps: Deps, input: DecideInput): Promise<CardAction
     }
     const rev = await tx.getRevision(draft.id, draft.revision);
     const last = input.step === deps.approvalChain.length - 1;
-    if (input.verdict === 'approve' && last && rev && rev.findings.some((f) => f.severity === 'block')) {
-      return { toast: { type: 'error', content: '预审发现阻断问题，需先修改稿件后再终审通过。' }, card: await currentCard(tx, deps, input) };
+    const blocking = rev?.findings.filter((f) => f.severity === 'block') ?? [];
+    if (input.verdict === 'approve' && last && blocking.length > 0) {
+      // A block finding stops the last approval unless a leader overrides it with a reason.
+      if (!isLeader(operator) || !reason) {
+        return { toast: { type: 'error', content: `预审发现 ${blocking.length} 个阻断问题：请退回修改；组长可在意见栏填写理由后通过（将记录在案）。` }, card: await currentCard(tx, deps, input) };
+      }
+      await tx.audit({ actor: input.operatorId, action: 'override_block', subject: `draft:${draft.id}`, revision: input.revision, reason, detail: { rules: blocking.map((f) => f.rule) } });
     }
 
     const action = input.verdict === 'approve' ? (last ? 'approve_final' : 'approve_step') : input.verdict === 'changes' ? 'request_changes' : 'reject';

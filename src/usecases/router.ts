@@ -12,7 +12,7 @@ import { tell } from './notify';
 import { confirmManualPublication } from './publish';
 import { listMine, sendHelp, sendNewForm, showStatus } from './queries';
 import { cancelSchedule, rescheduleDraft, retryPublishing, withdrawDraft } from './schedule';
-import { parseOptions, reviseDraft, submitDraft } from './submit';
+import { maskPersonalData, parseOptions, reviseDraft, submitDraft } from './submit';
 
 /** Maps a chat message to its use case. AppErrors become a clear reply; anything else is reported and re-thrown. */
 export async function handleMessage(deps: Deps, msg: InboundMessage): Promise<void> {
@@ -117,6 +117,10 @@ export async function handleCardAction(deps: Deps, action: InboundCardAction): P
         const text = await retryPublishing(deps, { senderId: action.operatorId, no: num(v.d) });
         return { toast: { type: 'success', content: text } };
       }
+      case 'mask': {
+        const draft = await maskPersonalData(deps, { channel: action.channel, operatorId: action.operatorId, no: num(v.d), revision: num(v.r) });
+        return { toast: { type: 'success', content: `已脱敏，生成第 ${draft.revision} 版并重新送审。` } };
+      }
       case 'manual_done':
         return await confirmManualPublication(deps, { operatorId: action.operatorId, publicationId: num(v.p), link: str(action.formValue.link) });
       case 'new': {
@@ -128,7 +132,7 @@ export async function handleCardAction(deps: Deps, action: InboundCardAction): P
       case 'revise': {
         const fields = parseForm(deps, action.formValue);
         if (!fields.ok) return { toast: { type: 'error', content: fields.errors.join(' ') } };
-        const draft = await reviseDraft(deps, { channel: action.channel, senderId: action.operatorId, replyTo, no: num(v.d), fields });
+        const draft = await reviseDraft(deps, { channel: action.channel, senderId: action.operatorId, replyTo, no: num(v.d), fields, keepTargets: true });
         return { toast: { type: 'success', content: `已提交第 ${draft.revision} 版，重新送审。` } };
       }
       default:

@@ -3,6 +3,7 @@ import { transition } from '../domain/draft';
 import { AppError } from '../domain/errors';
 import type { Finding, MediaRef, Platform, RevisionContent } from '../domain/model';
 import { canManagePublishing, canSubmit } from '../domain/roster';
+import { applyReplacements } from '../domain/review';
 import { parseDraftLines, parseSubmission, type DraftFields, type ParseResult, type Target } from '../domain/submission';
 import type { ChannelName, Recipient } from '../ports/channel';
 import type { DraftRecord } from '../ports/store';
@@ -90,6 +91,8 @@ export interface ReviseInput {
   no: number;
   text?: string;
   fields?: ParseResult;
+  /** Keep the draft's targets (forms and masking do not carry them). */
+  keepTargets?: boolean;
 }
 
 /** A new revision: the approval chain starts again from its first step; earlier cards are marked outdated. */
@@ -109,7 +112,7 @@ export async function reviseDraft(deps: Deps, input: ReviseInput): Promise<Draft
     if (!parsed.ok) throw new AppError('invalid_draft', `修改未收下：\n${parsed.errors.map((e) => `· ${e}`).join('\n')}\n格式：/revise ${draft.id}，换行写标题，再换行写正文。`);
     const f = parsed.fields;
     const media = old?.media ?? [];
-    const targets = input.text && /平台\s*[:：]/.test(input.text) ? f.targets : draft.targets;
+    const targets = !input.keepTargets && input.text && /平台\s*[:：]/.test(input.text) ? f.targets : draft.targets;
     const findings = precheck(deps, { title: f.title, body: f.body, media }, targets);
     const n = draft.revision + 1;
     const oldStep = draft.step;
@@ -125,3 +128,24 @@ export async function reviseDraft(deps: Deps, input: ReviseInput): Promise<Draft
   });
 }
 
+
+/** 一键脱敏: a new revision with the masked replacements of the personal-data findings applied. */
+export async function maskPersonalData(deps: Deps, input: { channel: ChannelName; operatorId: string; no: number; revision: number }): Promise<DraftRecord> {
+  const current = await deps.store.transaction(async (tx) => {
+    const draft = await tx.getDraft(input.no);
+    if (!draft) throw new AppError('not_found', `没有编号为 #${input.no} 的稿件。`);
+    if (draft.revision !== input.revision) throw new AppError('outdated', `稿件已更新到第 ${draft.revision} 版，请在新卡片上操作。`);
+    return tx.getRevision(draft.id, draft.revision);
+  });
+  if (!current) throw new AppError('not_found', `稿件 #${input.no} 没有内容。`);
+  const masked = (field: 'title' | 'body', text: string) =>
+    applyReplacements(text, current.findings.filter((f) => f.field === field && f.category === 'personal-data'));
+  const title = masked('title', current.title);
+  const body = masked('body', current.body);
+  if (title === current.title && body === current.body) throw new AppError('nothing_to_mask', '没有可以脱敏的个人信息。');
+  return reviseDraft(deps, {
+    channel: input.channel, senderId: input.operatorId, replyTo: { kind: 'user', id: input.operatorId }, no: input.no,
+    fields: { ok: true, fields: { title, body, category: (await deps.store.transaction((tx) => tx.getDraft(input.no)))!.category, targets: [], publishAt: undefined } },
+    keepTargets: true,
+  });
+}

@@ -198,6 +198,40 @@ describe('core loop (sandbox channel, webhook publisher)', () => {
     expect(await draftState(no)).toBe('published');
   });
 
+  it('masks personal data in one tap as a new revision, reviewed again', async () => {
+    const res = await client.say(LIAISON, '投稿\n报名通知\n报名请联系王老师，电话13812345678。');
+    expect(res.status).toBe(200);
+    await app.settle();
+    const receipt = (await client.botMessages(LIAISON)).at(-1)!;
+    const maskNo = Number(/#(\d+)/.exec(cardText(receipt.card))![1]);
+    const mask = buttonValues(receipt.card).find((v) => v.a === 'mask')!;
+    expect(mask).toMatchObject({ d: maskNo, r: 1 });
+    const tapped = await client.tap(LIAISON, receipt.id, mask);
+    expect((tapped.body as { toast: { type: string } }).toast.type).toBe('success');
+    await app.settle();
+    const { RevisionEntity } = await import('../../src/db/entities');
+    const rev2 = await app.dataSource.getRepository(RevisionEntity).findOneByOrFail({ draftId: maskNo, n: 2 });
+    expect(rev2.body).toContain('138****5678');
+    expect(rev2.body).not.toContain('13812345678');
+    expect(await draftState(maskNo)).toBe('in_review');
+  });
+
+  it('lets only a leader with a reason override a blocking finding, and audits it', async () => {
+    const no = await submit('内部通报', '');
+    await client.say(LIAISON, `/revise ${no}\n内部通报\n本文件为绝密文件，不得外传。`);
+    await app.settle();
+    await tapVerdict(EDITOR, EDITOR, no, 'approve');
+    const refused = await tapVerdict(LEADER, LEADER, no, 'approve', '');
+    expect(refused.toast.type).toBe('error');
+    expect(refused.toast.content).toContain('阻断');
+    expect(await draftState(no)).toBe('in_review');
+    const overridden = await tapVerdict(LEADER, LEADER, no, 'approve', '已脱密，经保密办同意发布');
+    expect(overridden.toast.type).toBe('success');
+    const audits = await app.dataSource.getRepository(AuditEntity).findBy({ subject: `draft:${no}`, action: 'override_block' });
+    expect(audits).toHaveLength(1);
+    expect(audits[0].reason).toContain('保密办');
+  });
+
   it('answers unknown commands with help and rejects a time in the past', async () => {
     await client.say(LIAISON, '/frobnicate');
     await app.settle();
