@@ -61,6 +61,11 @@ const rawAccount = z.object({
   accessTokenEnv: z.string().optional(),
   openId: z.string().optional(),
   tokenExpiresAt: dateSchema.optional(),
+  /** Douyin: the app's client_key, for refreshing the grant. */
+  clientKey: z.string().optional(),
+  refreshToken: z.string().optional(),
+  refreshTokenEnv: z.string().optional(),
+  refreshTokenExpiresAt: dateSchema.optional(),
   linkUrl: url.optional(),
   defaultThumbMediaId: z.string().optional(),
 });
@@ -78,8 +83,8 @@ export type AccountConfig = Common &
   (
     | { platform: 'wechat'; appId: string; appSecret: string; defaultThumbMediaId?: string }
     | { platform: 'weibo'; accessToken: string; tokenExpiresAt?: Date; linkUrl?: string }
-    | { platform: 'douyin'; accessToken: string; openId: string; tokenExpiresAt?: Date }
-    | { platform: 'kuaishou'; appId: string; accessToken: string; tokenExpiresAt?: Date }
+    | { platform: 'douyin'; accessToken: string; openId: string; tokenExpiresAt?: Date; refresh?: { clientKey: string; refreshToken: string; refreshTokenExpiresAt?: Date } }
+    | { platform: 'kuaishou'; appId: string; accessToken: string; tokenExpiresAt?: Date; refresh?: { appSecret: string; refreshToken: string; refreshTokenExpiresAt?: Date } }
   );
 
 /**
@@ -136,15 +141,23 @@ export function parseAccountsFile(text: string, fileName: string, env: Record<st
         break;
       }
       case 'douyin': {
-        const accessToken = secret(a.accessToken, a.accessTokenEnv, 'accessToken');
         const openId = need(a.openId, 'openId');
-        if (accessToken && openId) out.push({ ...base, platform: 'douyin', accessToken, openId, tokenExpiresAt: a.tokenExpiresAt });
+        const hasRefresh = Boolean(a.refreshToken || a.refreshTokenEnv);
+        const refreshToken = hasRefresh ? secret(a.refreshToken, a.refreshTokenEnv, 'refreshToken') : undefined;
+        const clientKey = hasRefresh ? need(a.clientKey, 'clientKey（刷新授权需要）') : undefined;
+        const accessToken = hasRefresh && !a.accessToken && !a.accessTokenEnv ? '' : secret(a.accessToken, a.accessTokenEnv, 'accessToken');
+        const refresh = refreshToken && clientKey ? { clientKey, refreshToken, refreshTokenExpiresAt: a.refreshTokenExpiresAt } : undefined;
+        if (openId && (accessToken || refresh)) out.push({ ...base, platform: 'douyin', accessToken: accessToken ?? '', openId, tokenExpiresAt: a.tokenExpiresAt, refresh });
         break;
       }
       case 'kuaishou': {
         const appId = need(a.appId, 'appId');
-        const accessToken = secret(a.accessToken, a.accessTokenEnv, 'accessToken');
-        if (appId && accessToken) out.push({ ...base, platform: 'kuaishou', appId, accessToken, tokenExpiresAt: a.tokenExpiresAt });
+        const hasRefresh = Boolean(a.refreshToken || a.refreshTokenEnv);
+        const refreshToken = hasRefresh ? secret(a.refreshToken, a.refreshTokenEnv, 'refreshToken') : undefined;
+        const appSecret = hasRefresh ? secret(a.appSecret, a.appSecretEnv, 'appSecret（刷新授权需要）') : undefined;
+        const accessToken = hasRefresh && !a.accessToken && !a.accessTokenEnv ? '' : secret(a.accessToken, a.accessTokenEnv, 'accessToken');
+        const refresh = refreshToken && appSecret ? { appSecret, refreshToken, refreshTokenExpiresAt: a.refreshTokenExpiresAt } : undefined;
+        if (appId && (accessToken || refresh)) out.push({ ...base, platform: 'kuaishou', appId, accessToken: accessToken ?? '', tokenExpiresAt: a.tokenExpiresAt, refresh });
         break;
       }
     }

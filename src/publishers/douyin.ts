@@ -19,7 +19,7 @@ import type { Publisher, PublishJob, PublishResult } from '../ports/publisher';
 import { PublishError } from '../ports/publisher';
 import { charLength, parseDraftBody, plainText } from './article-html';
 import { type CredentialListener, type FetchMedia, type Pacer, PlatformHttp, StepLog, field, filePart, formatBytes, requireString } from './http';
-import { type GrantContext, TokenCache, type TokenSource, fixedTokenSource, grantExpired } from './token-cache';
+import { type GrantContext, RefreshingGrant, TokenCache, type TokenSource, type TokenStore, fixedTokenSource, grantExpired, memoryTokenStore } from './token-cache';
 
 export const DOUYIN_DEFAULT_BASE_URL = 'https://open.douyin.com';
 
@@ -40,7 +40,12 @@ export interface DouyinOptions {
   account?: string;
   /** When the OAuth grant expires, if known (access tokens last 15 days). */
   tokenExpiresAt?: Date;
-  /** Renews the grant (refresh token); without it an expired token is announced for re-authorisation. */
+  /**
+   * Renews the access token with the refresh token (`/oauth/refresh_token/`); without it an
+   * expired token is announced for re-authorisation. The refresh token itself lasts 30 days.
+   */
+  refresh?: { clientKey: string; refreshToken: string; refreshTokenExpiresAt?: Date; store?: TokenStore };
+  /** Custom token source (tests, or a token service); takes precedence over `refresh`. */
   tokenSource?: TokenSource;
   fetchMedia: FetchMedia;
   clock?: Clock;
@@ -81,6 +86,8 @@ export class DouyinPublisher implements Publisher {
   private readonly limits: PlatformLimits;
   private readonly grant: GrantContext;
   private readonly paths: typeof DOUYIN_PATHS;
+  private readonly refreshing?: RefreshingGrant;
+  private readonly renewable: boolean;
 
   constructor(private readonly options: DouyinOptions) {
     this.paths = { ...DOUYIN_PATHS, ...options.paths };
@@ -90,7 +97,42 @@ export class DouyinPublisher implements Publisher {
     this.limits = options.limits ?? PLATFORM_LIMITS.douyin;
     this.http = new PlatformHttp({ label: '抖音', timeoutMs: options.timeoutMs, fetchImpl: options.fetchImpl, pacer: options.pacer });
     this.grant = { platform: 'douyin', account: options.account, label: '抖音', clock: this.clock, onCredentialProblem: options.onCredentialProblem };
-    this.tokens = new TokenCache(options.tokenSource ?? fixedTokenSource(options.accessToken, options.tokenExpiresAt, this.grant), this.clock);
+    if (options.refresh && !options.tokenSource) {
+      const r = options.refresh;
+      this.refreshing = new RefreshingGrant({
+        clock: this.clock,
+        accessToken: options.accessToken || undefined,
+        accessTokenExpiresAt: options.tokenExpiresAt,
+        refreshToken: r.refreshToken,
+        refreshTokenExpiresAt: r.refreshTokenExpiresAt,
+        store: r.store ?? memoryTokenStore(),
+        storeKey: `douyin:${options.account ?? ''}:${options.openId}`,
+        refresh: (rt) => this.refreshGrant(r.clientKey, rt),
+      });
+    }
+    this.renewable = Boolean(options.tokenSource ?? this.refreshing);
+    this.tokens = new TokenCache(options.tokenSource ?? this.refreshing?.source ?? fixedTokenSource(options.accessToken, options.tokenExpiresAt, this.grant), this.clock);
+  }
+
+  /** When the grant a person must renew expires, if known: the refresh token's, else the access token's. */
+  grantExpiresAt(): Date | undefined {
+    return this.refreshing ? this.refreshing.refreshTokenExpiresAt() : this.options.tokenExpiresAt;
+  }
+
+  private async refreshGrant(clientKey: string, refreshToken: string) {
+    const form = new URLSearchParams({ client_key: clientKey, grant_type: 'refresh_token', refresh_token: refreshToken });
+    const res = await this.http.request({ method: 'POST', url: `${this.base}/oauth/refresh_token/`, form });
+    const code = Number(field(res.body, 'data', 'error_code') ?? 0);
+    if (code !== 0) {
+      if (RETRYABLE.has(code)) throw new PublishError(`抖音刷新授权暂时失败（error_code=${code}）`, true, String(code));
+      throw grantExpired(this.grant, `刷新令牌失效，error_code=${code}`, String(code), this.refreshing?.refreshTokenExpiresAt());
+    }
+    return {
+      accessToken: requireString(res.body, '抖音', 'data', 'access_token'),
+      expiresInSec: Number(field(res.body, 'data', 'expires_in') ?? 1296000),
+      refreshToken: (field(res.body, 'data', 'refresh_token') as string | undefined) || undefined,
+      refreshExpiresInSec: Number(field(res.body, 'data', 'refresh_expires_in')) || undefined,
+    };
   }
 
   async publish(job: PublishJob): Promise<PublishResult> {
@@ -194,7 +236,7 @@ export class DouyinPublisher implements Publisher {
       if (code === 0) return res.body;
       const desc = String(field(res.body, 'data', 'description') ?? field(res.body, 'extra', 'description') ?? '');
       if (GRANT.has(code)) {
-        if (attempt === 0 && this.options.tokenSource) {
+        if (attempt === 0 && this.renewable) {
           await this.tokens.refresh(token);
           continue;
         }
@@ -206,3 +248,4 @@ export class DouyinPublisher implements Publisher {
     }
   }
 }
+

@@ -60,7 +60,8 @@ export interface HttpRequest {
   url: string;
   query?: Record<string, string | number | undefined>;
   json?: unknown;
-  form?: FormData;
+  /** Multipart (FormData) or `application/x-www-form-urlencoded` (URLSearchParams). */
+  form?: FormData | URLSearchParams;
   headers?: Record<string, string>;
 }
 
@@ -101,7 +102,7 @@ export class PlatformHttp {
     if (this.pacer) await this.pacer.wait();
     const url = withQuery(req.url, req.query);
     const headers: Record<string, string> = { ...(req.headers ?? {}) };
-    let body: string | FormData | undefined;
+    let body: string | FormData | URLSearchParams | undefined;
     if (req.json !== undefined) {
       headers['content-type'] = 'application/json; charset=utf-8';
       body = JSON.stringify(req.json);

@@ -18,7 +18,7 @@ import type { Publisher, PublishJob, PublishResult } from '../ports/publisher';
 import { PublishError } from '../ports/publisher';
 import { charLength, parseDraftBody, plainText } from './article-html';
 import { type CredentialListener, type FetchMedia, type Pacer, PlatformHttp, StepLog, field, filePart, formatBytes, requireString } from './http';
-import { type GrantContext, TokenCache, type TokenSource, fixedTokenSource, grantExpired } from './token-cache';
+import { type GrantContext, RefreshingGrant, TokenCache, type TokenSource, type TokenStore, fixedTokenSource, grantExpired, memoryTokenStore } from './token-cache';
 
 export const KUAISHOU_DEFAULT_BASE_URL = 'https://open.kuaishou.com';
 
@@ -30,7 +30,12 @@ export interface KuaishouOptions {
   account?: string;
   /** When the OAuth grant expires, if known (access tokens last 48 hours). */
   tokenExpiresAt?: Date;
-  /** Renews the grant (refresh token); without it an expired token is announced for re-authorisation. */
+  /**
+   * Renews the access token (48 h) with the refresh token (180 days, rotated on every refresh,
+   * hence the store) via `/oauth2/refresh_token`; without it an expired token is announced.
+   */
+  refresh?: { appSecret: string; refreshToken: string; refreshTokenExpiresAt?: Date; store?: TokenStore };
+  /** Custom token source (tests, or a token service); takes precedence over `refresh`. */
   tokenSource?: TokenSource;
   fetchMedia: FetchMedia;
   clock?: Clock;
@@ -66,6 +71,8 @@ export class KuaishouPublisher implements Publisher {
   private readonly clock: Clock;
   private readonly limits: PlatformLimits;
   private readonly grant: GrantContext;
+  private readonly refreshing?: RefreshingGrant;
+  private readonly renewable: boolean;
 
   constructor(private readonly options: KuaishouOptions) {
     this.account = options.account;
@@ -74,7 +81,42 @@ export class KuaishouPublisher implements Publisher {
     this.limits = options.limits ?? PLATFORM_LIMITS.kuaishou;
     this.http = new PlatformHttp({ label: '快手', timeoutMs: options.timeoutMs, fetchImpl: options.fetchImpl, pacer: options.pacer });
     this.grant = { platform: 'kuaishou', account: options.account, label: '快手', clock: this.clock, onCredentialProblem: options.onCredentialProblem };
-    this.tokens = new TokenCache(options.tokenSource ?? fixedTokenSource(options.accessToken, options.tokenExpiresAt, this.grant), this.clock);
+    if (options.refresh && !options.tokenSource) {
+      const r = options.refresh;
+      this.refreshing = new RefreshingGrant({
+        clock: this.clock,
+        accessToken: options.accessToken || undefined,
+        accessTokenExpiresAt: options.tokenExpiresAt,
+        refreshToken: r.refreshToken,
+        refreshTokenExpiresAt: r.refreshTokenExpiresAt,
+        store: r.store ?? memoryTokenStore(),
+        storeKey: `kuaishou:${options.account ?? ''}:${options.appId}`,
+        refresh: (rt) => this.refreshGrant(r.appSecret, rt),
+      });
+    }
+    this.renewable = Boolean(options.tokenSource ?? this.refreshing);
+    this.tokens = new TokenCache(options.tokenSource ?? this.refreshing?.source ?? fixedTokenSource(options.accessToken, options.tokenExpiresAt, this.grant), this.clock);
+  }
+
+  /** When the grant a person must renew expires, if known: the refresh token's, else the access token's. */
+  grantExpiresAt(): Date | undefined {
+    return this.refreshing ? this.refreshing.refreshTokenExpiresAt() : this.options.tokenExpiresAt;
+  }
+
+  private async refreshGrant(appSecret: string, refreshToken: string) {
+    const form = new URLSearchParams({ app_id: this.options.appId, app_secret: appSecret, refresh_token: refreshToken, grant_type: 'refresh_token' });
+    const res = await this.http.request({ method: 'POST', url: `${this.base}/oauth2/refresh_token`, form });
+    const result = Number(field(res.body, 'result'));
+    if (result !== 1) {
+      if (RETRYABLE.has(result)) throw new PublishError(`快手刷新授权暂时失败（result=${result}）`, true, String(result));
+      throw grantExpired(this.grant, `刷新令牌失效，result=${Number.isNaN(result) ? '无' : result}`, String(result), this.refreshing?.refreshTokenExpiresAt());
+    }
+    return {
+      accessToken: requireString(res.body, '快手', 'access_token'),
+      expiresInSec: Number(field(res.body, 'expires_in') ?? 172800),
+      refreshToken: (field(res.body, 'refresh_token') as string | undefined) || undefined,
+      refreshExpiresInSec: Number(field(res.body, 'refresh_token_expires_in')) || undefined,
+    };
   }
 
   async publish(job: PublishJob): Promise<PublishResult> {
@@ -175,7 +217,7 @@ export class KuaishouPublisher implements Publisher {
         form: req.form,
       });
       const result = Number(field(res.body, 'result'));
-      if (GRANT.has(result) && attempt === 0 && this.options.tokenSource) {
+      if (GRANT.has(result) && attempt === 0 && this.renewable) {
         await this.tokens.refresh(token);
         continue;
       }

@@ -10,6 +10,7 @@ import { systemClock } from '../ports/clock';
 import { type AccountConfig, parseAccountsFile } from './accounts';
 import { DouyinPublisher } from './douyin';
 import { type CredentialListener, type CredentialProblem, type FetchMedia, Pacer, type Sleep, realSleep } from './http';
+import { type TokenStore, memoryTokenStore } from './token-cache';
 import { KuaishouPublisher } from './kuaishou';
 import { WECHAT_DEFAULT_BASE_URL, WechatMpPublisher } from './wechat-mp';
 import { WeiboPublisher } from './weibo';
@@ -29,6 +30,12 @@ export interface RegistryDeps {
   timeoutMs?: number;
   /** Minimum gap between two calls to one platform (all its accounts), in ms. */
   pacingMs?: Partial<Record<Platform, number>>;
+  /**
+   * Durable store for rotated OAuth refresh tokens (Kuaishou rotates on every refresh). Default
+   * in memory: after a restart the configured refresh token is used again, which Kuaishou may
+   * refuse; supply a database-backed store in production.
+   */
+  tokenStore?: TokenStore;
   /** freepublish/get calls inside WeChat `publish` before answering pending. */
   wechatPollAttempts?: number;
 }
@@ -55,6 +62,12 @@ export interface ResolvedTarget {
 export interface PlatformPublishers {
   /** Keyed by platform id (its default account) and by `platform:account` for every account. */
   publishers: Map<string, PlatformPublisher>;
+  /**
+   * The shape `createPublisherRouting({ platform, accounts })` takes: publishers by platform id
+   * and by account name (and alias); and each account name's platform (for `parseTargets`).
+   */
+  byName: Record<string, PlatformPublisher>;
+  accountPlatforms: Record<string, Platform>;
   /** Platforms with no credentials at all: they fall back to the manual publisher. */
   withoutCredentials: Platform[];
   accounts: AccountSummary[];
@@ -106,26 +119,36 @@ function envAccounts(env: Record<string, string | undefined>): AccountConfig[] {
       tokenExpiresAt: envDate(env, 'WEIBO_TOKEN_EXPIRES_AT'),
     });
   }
-  if (v('DOUYIN_ACCESS_TOKEN') && v('DOUYIN_OPEN_ID')) {
+  const douyinRefresh =
+    v('DOUYIN_REFRESH_TOKEN') && v('DOUYIN_CLIENT_KEY')
+      ? { clientKey: v('DOUYIN_CLIENT_KEY')!, refreshToken: v('DOUYIN_REFRESH_TOKEN')!, refreshTokenExpiresAt: envDate(env, 'DOUYIN_REFRESH_TOKEN_EXPIRES_AT') }
+      : undefined;
+  if ((v('DOUYIN_ACCESS_TOKEN') || douyinRefresh) && v('DOUYIN_OPEN_ID')) {
     out.push({
       ...base,
       name: '',
       platform: 'douyin',
-      accessToken: v('DOUYIN_ACCESS_TOKEN')!,
+      accessToken: v('DOUYIN_ACCESS_TOKEN') ?? '',
       openId: v('DOUYIN_OPEN_ID')!,
       baseUrl: v('DOUYIN_BASE_URL'),
       tokenExpiresAt: envDate(env, 'DOUYIN_TOKEN_EXPIRES_AT'),
+      refresh: douyinRefresh,
     });
   }
-  if (v('KUAISHOU_APP_ID') && v('KUAISHOU_ACCESS_TOKEN')) {
+  const kuaishouRefresh =
+    v('KUAISHOU_REFRESH_TOKEN') && v('KUAISHOU_APP_SECRET')
+      ? { appSecret: v('KUAISHOU_APP_SECRET')!, refreshToken: v('KUAISHOU_REFRESH_TOKEN')!, refreshTokenExpiresAt: envDate(env, 'KUAISHOU_REFRESH_TOKEN_EXPIRES_AT') }
+      : undefined;
+  if (v('KUAISHOU_APP_ID') && (v('KUAISHOU_ACCESS_TOKEN') || kuaishouRefresh)) {
     out.push({
       ...base,
       name: '',
       platform: 'kuaishou',
       appId: v('KUAISHOU_APP_ID')!,
-      accessToken: v('KUAISHOU_ACCESS_TOKEN')!,
+      accessToken: v('KUAISHOU_ACCESS_TOKEN') ?? '',
       baseUrl: v('KUAISHOU_BASE_URL'),
       tokenExpiresAt: envDate(env, 'KUAISHOU_TOKEN_EXPIRES_AT'),
+      refresh: kuaishouRefresh,
     });
   }
   return out;
@@ -143,6 +166,7 @@ export function createPlatformPublishers(env: Record<string, string | undefined>
     configs.push(...parseAccountsFile(text, file, env));
   }
 
+  const tokenStore = deps.tokenStore ?? memoryTokenStore();
   const publishers = new Map<string, PlatformPublisher>();
   const names = new Map<string, string>();
   const accounts: AccountSummary[] = [];
@@ -169,12 +193,24 @@ export function createPlatformPublishers(env: Record<string, string | undefined>
         publisher = new WeiboPublisher({ ...shared, accessToken: c.accessToken, linkUrl: c.linkUrl, tokenExpiresAt });
         break;
       case 'douyin':
-        tokenExpiresAt = c.tokenExpiresAt;
-        publisher = new DouyinPublisher({ ...shared, accessToken: c.accessToken, openId: c.openId, tokenExpiresAt });
+        tokenExpiresAt = c.refresh ? c.refresh.refreshTokenExpiresAt : c.tokenExpiresAt;
+        publisher = new DouyinPublisher({
+          ...shared,
+          accessToken: c.accessToken,
+          openId: c.openId,
+          tokenExpiresAt: c.tokenExpiresAt,
+          refresh: c.refresh ? { ...c.refresh, store: tokenStore } : undefined,
+        });
         break;
       case 'kuaishou':
-        tokenExpiresAt = c.tokenExpiresAt;
-        publisher = new KuaishouPublisher({ ...shared, appId: c.appId, accessToken: c.accessToken, tokenExpiresAt });
+        tokenExpiresAt = c.refresh ? c.refresh.refreshTokenExpiresAt : c.tokenExpiresAt;
+        publisher = new KuaishouPublisher({
+          ...shared,
+          appId: c.appId,
+          accessToken: c.accessToken,
+          tokenExpiresAt: c.tokenExpiresAt,
+          refresh: c.refresh ? { ...c.refresh, store: tokenStore } : undefined,
+        });
         break;
     }
     const key = publisherKey(c.platform, account);
@@ -212,16 +248,32 @@ export function createPlatformPublishers(env: Record<string, string | undefined>
     return { platform: publisher.platform, account: publisher.account, publisher };
   };
 
+  /** Known expiry of what a person must renew: learnt from the platform (refresh answers) or configured. */
+  const expiryOf = (a: AccountSummary): Date | undefined => {
+    const p = publishers.get(publisherKey(a.platform, a.account));
+    const learnt = p && 'grantExpiresAt' in p ? p.grantExpiresAt() : undefined;
+    return learnt ?? a.tokenExpiresAt;
+  };
   const credentialWarnings = (now: Date, aheadDays = 7): CredentialProblem[] =>
     accounts
-      .filter((a) => a.tokenExpiresAt && a.tokenExpiresAt.getTime() - now.getTime() <= aheadDays * 86400_000)
-      .map((a) => {
-        const at = a.tokenExpiresAt!;
+      .map((a) => ({ a, at: expiryOf(a) }))
+      .filter(({ at }) => at && at.getTime() - now.getTime() <= aheadDays * 86400_000)
+      .map(({ a, at: expiry }) => {
+        const at = expiry!;
         const days = Math.ceil((at.getTime() - now.getTime()) / 86400_000);
         const who = `${PLATFORM_LABELS[a.platform]}${a.account ? `「${a.account}」` : ''}`;
         const reason = days <= 0 ? `${who}授权已过期，需要账号管理员重新授权` : `${who}授权将在 ${days} 天后过期，请账号管理员及时重新授权`;
         return { platform: a.platform, account: a.account, reason, expiresAt: at, platformCode: 'token_expiring' };
       });
 
-  return { publishers, withoutCredentials, accounts, resolve, credentialWarnings };
+  const byName: Record<string, PlatformPublisher> = {};
+  const accountPlatforms: Record<string, Platform> = {};
+  for (const p of PLATFORMS) if (publishers.has(p)) byName[p] = publishers.get(p)!;
+  for (const [name, key] of names) {
+    const publisher = publishers.get(key)!;
+    byName[name] = publisher;
+    accountPlatforms[name] = publisher.platform;
+  }
+
+  return { publishers, byName, accountPlatforms, withoutCredentials, accounts, resolve, credentialWarnings };
 }

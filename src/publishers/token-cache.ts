@@ -101,3 +101,70 @@ export function fixedTokenSource(token: string, expiresAt: Date | undefined, ctx
     return { token, expiresAt: expiresAt ? expiresAt.getTime() : null };
   };
 }
+
+/** Durable storage for rotated refresh tokens (the core supplies a database-backed one). */
+export interface TokenStore {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+}
+
+/** In-memory store: a rotated refresh token is lost on restart (then the configured one is tried). */
+export function memoryTokenStore(): TokenStore {
+  const m = new Map<string, string>();
+  return { get: async (k) => m.get(k), set: async (k, v) => void m.set(k, v) };
+}
+
+export interface RefreshedGrant {
+  accessToken: string;
+  expiresInSec: number;
+  /** A new refresh token, when the platform rotates it. */
+  refreshToken?: string;
+  refreshExpiresInSec?: number;
+}
+
+/**
+ * An OAuth grant renewed with its refresh token (Douyin, Kuaishou). The configured access token
+ * is used first; a rejected or expiring one is renewed with the latest refresh token (kept in
+ * `store`, because platforms rotate it). A refresh token the platform refuses is a grant a
+ * person must renew: `refresh` throws `grantExpired(...)` for it.
+ */
+export class RefreshingGrant {
+  private used = false;
+  private refreshExpiry?: Date;
+
+  constructor(
+    private readonly opts: {
+      clock: Clock;
+      accessToken?: string;
+      accessTokenExpiresAt?: Date;
+      refreshToken: string;
+      /** Known expiry of the configured refresh token. */
+      refreshTokenExpiresAt?: Date;
+      store: TokenStore;
+      storeKey: string;
+      refresh(refreshToken: string): Promise<RefreshedGrant>;
+    },
+  ) {
+    this.refreshExpiry = opts.refreshTokenExpiresAt;
+  }
+
+  readonly source: TokenSource = async (force) => {
+    const { accessToken, accessTokenExpiresAt, clock } = this.opts;
+    if (!force && !this.used && accessToken && (!accessTokenExpiresAt || accessTokenExpiresAt.getTime() > clock.now().getTime() + DEFAULT_REFRESH_MARGIN_MS)) {
+      this.used = true;
+      return { token: accessToken, expiresAt: accessTokenExpiresAt ? accessTokenExpiresAt.getTime() : null };
+    }
+    this.used = true;
+    const current = (await this.opts.store.get(this.opts.storeKey)) ?? this.opts.refreshToken;
+    const g = await this.opts.refresh(current);
+    const now = clock.now().getTime();
+    if (g.refreshToken && g.refreshToken !== current) await this.opts.store.set(this.opts.storeKey, g.refreshToken);
+    if (g.refreshExpiresInSec) this.refreshExpiry = new Date(now + g.refreshExpiresInSec * 1000);
+    return { token: g.accessToken, expiresAt: now + g.expiresInSec * 1000 };
+  };
+
+  /** When the refresh token (the part a person must renew) expires, if known. */
+  refreshTokenExpiresAt(): Date | undefined {
+    return this.refreshExpiry;
+  }
+}

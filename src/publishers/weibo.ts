@@ -169,6 +169,11 @@ export class WeiboPublisher implements Publisher {
     await this.call('/2/statuses/destroy.json', form);
   }
 
+  /** The configured expiry of the grant, if known (see also `tokenExpiresAt()`). */
+  grantExpiresAt(): Date | undefined {
+    return this.options.tokenExpiresAt;
+  }
+
   /** Asks Weibo when the grant expires (`oauth2/get_token_info`), for warnings ahead of time. */
   async tokenExpiresAt(): Promise<Date | undefined> {
     const form = new FormData();

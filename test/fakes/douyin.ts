@@ -33,6 +33,11 @@ export interface FakeDouyinItem {
 export class FakeDouyin {
   readonly accessToken = 'act.fake-douyin';
   readonly openId = 'open-id-fake';
+  readonly clientKey = 'aw-fake-client';
+  /** Refresh tokens that /oauth/refresh_token/ accepts. */
+  readonly refreshTokens = new Set(['rft.fake-douyin']);
+  /** Access tokens currently valid. */
+  readonly validTokens = new Set([this.accessToken]);
   baseUrl = '';
   now = () => new Date();
 
@@ -101,6 +106,7 @@ export class FakeDouyin {
         case 'error':
           return json(res, envelope(fault.code, fault.description ?? 'injected'));
         case 'tokenExpired':
+          this.validTokens.clear();
           return json(res, envelope(2190008, 'access_token过期,请刷新或重新授权'));
         case 'rateLimit':
           return json(res, envelope(2190016, '接口调用频率超过限制'));
@@ -116,7 +122,15 @@ export class FakeDouyin {
   }
 
   private async route(path: string, url: URL, req: IncomingMessage, raw: Buffer): Promise<unknown> {
-    if (req.headers['access-token'] !== this.accessToken) return envelope(2190002, 'access_token无效');
+    if (path === '/oauth/refresh_token/') {
+      const f = new URLSearchParams(raw.toString('utf8'));
+      if (f.get('client_key') !== this.clientKey || f.get('grant_type') !== 'refresh_token') return { data: { error_code: 10002, description: '参数错误' }, message: 'error' };
+      if (!this.refreshTokens.has(f.get('refresh_token') ?? '')) return { data: { error_code: 10010, description: 'refresh_token过期' }, message: 'error' };
+      const token = this.id('act.refreshed-');
+      this.validTokens.add(token);
+      return { data: { error_code: 0, description: '', access_token: token, expires_in: 1296000, refresh_token: f.get('refresh_token'), refresh_expires_in: 2592000, open_id: this.openId, scope: 'video.create' }, message: 'success' };
+    }
+    if (!this.validTokens.has(String(req.headers['access-token'] ?? ''))) return envelope(2190002, 'access_token无效');
     if (url.searchParams.get('open_id') !== this.openId) return envelope(2100005, '参数不合法: open_id');
     const ok = (data: Record<string, unknown>) => ({ data: { error_code: 0, description: '', ...data }, extra: { error_code: 0, description: '', logid: this.id('LOG'), now: Date.now() } });
     switch (path) {

@@ -36,6 +36,10 @@ export interface FakeKuaishouPhoto {
 export class FakeKuaishou {
   readonly appId = 'ks-fake-app';
   readonly accessToken = 'ks-fake-token';
+  readonly appSecret = 'ks-fake-secret';
+  /** Refresh tokens /oauth2/refresh_token accepts; each is single-use (rotated), as documented. */
+  readonly refreshTokens = new Set(['ks-refresh-initial']);
+  readonly validTokens = new Set([this.accessToken]);
   baseUrl = '';
   now = () => new Date();
 
@@ -103,6 +107,7 @@ export class FakeKuaishou {
         case 'error':
           return json(res, { result: fault.result, error_msg: fault.error_msg ?? 'injected' });
         case 'tokenExpired':
+          this.validTokens.clear();
           return json(res, { result: 100200103, error_msg: 'access_token expired' });
         case 'rateLimit':
           return json(res, { result: 100200429, error_msg: 'request too frequent' });
@@ -128,8 +133,20 @@ export class FakeKuaishou {
       u.size = f.size;
       return { result: 1 };
     }
+    if (path === '/oauth2/refresh_token') {
+      const f = new URLSearchParams(raw.toString('utf8'));
+      if (f.get('app_id') !== this.appId || f.get('app_secret') !== this.appSecret) return { result: 100200101, error_msg: 'app_id or app_secret invalid' };
+      const rt = f.get('refresh_token') ?? '';
+      if (!this.refreshTokens.has(rt)) return { result: 100200104, error_msg: 'refresh_token expired' };
+      this.refreshTokens.delete(rt);
+      const next = this.id('ks-refresh-');
+      this.refreshTokens.add(next);
+      const token = this.id('ks-token-');
+      this.validTokens.add(token);
+      return { result: 1, access_token: token, expires_in: 172800, refresh_token: next, refresh_token_expires_in: 15552000, scopes: ['user_video_publish'] };
+    }
     if (q('app_id') !== this.appId) return { result: 100200100, error_msg: 'invalid app_id' };
-    if (q('access_token') !== this.accessToken) return { result: 100200101, error_msg: 'invalid access_token' };
+    if (!this.validTokens.has(q('access_token') ?? '')) return { result: 100200101, error_msg: 'invalid access_token' };
     switch (path) {
       case '/openapi/photo/start_upload': {
         const token = this.id('UPLOAD_');

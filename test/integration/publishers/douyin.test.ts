@@ -111,14 +111,20 @@ describe('DouyinPublisher against the fake Douyin open platform', () => {
     expect(problems[0]).toMatchObject({ platform: 'douyin', platformCode: '2190008' });
 
     fake.inject('/video/upload/', { kind: 'tokenExpired' });
-    const forced: boolean[] = [];
-    const tokenSource = async (force: boolean) => {
-      forced.push(force);
-      return { token: fake.accessToken, expiresAt: clock.ms + 15 * 86400_000 };
-    };
-    const result = await publisher({ tokenSource }).publish(makeJob(new StepStore(), videoJob));
-    expect(result.status).toBe('published');
-    expect(forced).toEqual([false, true]);
+    const p = publisher({ refresh: { clientKey: fake.clientKey, refreshToken: 'rft.fake-douyin' } });
+    expect((await p.publish(makeJob(new StepStore(), videoJob))).status).toBe('published');
+    expect(fake.calls['/oauth/refresh_token/']).toBe(1);
+    expect(p.grantExpiresAt()?.getTime()).toBe(clock.ms + 2592000_000);
+  });
+
+  it('a refused refresh token is final and announced for re-authorisation', async () => {
+    const problems: CredentialProblem[] = [];
+    fake.inject('/video/upload/', { kind: 'tokenExpired' });
+    const p = publisher({ refresh: { clientKey: fake.clientKey, refreshToken: 'rft.revoked' }, onCredentialProblem: (x) => problems.push(x) });
+    const err = await expectPublishError(p.publish(makeJob(new StepStore(), videoJob)));
+    expect(err).toMatchObject({ retryable: false, platformCode: '10010' });
+    expect(err.message).toBe('抖音授权已失效（刷新令牌失效，error_code=10010），需要账号管理员重新授权后再发布');
+    expect(problems).toHaveLength(1);
   });
 
   it('refuses a caption over the limit', async () => {

@@ -1,5 +1,6 @@
 import type { CredentialProblem } from '../../../src/publishers/http';
 import { KuaishouPublisher, type KuaishouOptions } from '../../../src/publishers/kuaishou';
+import { memoryTokenStore } from '../../../src/publishers/token-cache';
 import { FakeKuaishou } from '../../fakes/kuaishou';
 import { FakeClock, StepStore, expectPublishError, fakeFetchMedia, makeJob, runLikeCore } from './support';
 
@@ -107,12 +108,16 @@ describe('KuaishouPublisher against the fake Kuaishou open platform', () => {
     expect(problems).toHaveLength(1);
 
     fake.inject('/openapi/photo/start_upload', { kind: 'tokenExpired' });
-    const forced: boolean[] = [];
-    const tokenSource = async (force: boolean) => {
-      forced.push(force);
-      return { token: fake.accessToken, expiresAt: clock.ms + 48 * 3600_000 };
-    };
-    expect((await publisher({ tokenSource }).publish(makeJob(new StepStore(), videoJob))).status).toBe('published');
-    expect(forced).toEqual([false, true]);
+    const store = memoryTokenStore();
+    const refresh = { appSecret: fake.appSecret, refreshToken: 'ks-refresh-initial', store };
+    expect((await publisher({ refresh }).publish(makeJob(new StepStore(), videoJob))).status).toBe('published');
+    // Kuaishou rotates the refresh token: the new one is kept, and a restarted publisher uses it.
+    const rotated = await store.get(`kuaishou::${fake.appId}`);
+    expect(rotated).toMatch(/^ks-refresh-/);
+    expect(fake.refreshTokens.has(rotated!)).toBe(true);
+    fake.inject('/openapi/photo/start_upload', { kind: 'tokenExpired' });
+    expect((await publisher({ refresh }).publish(makeJob(new StepStore(), videoJob))).status).toBe('published');
+    expect(fake.calls['/oauth2/refresh_token']).toBe(2);
+    expect(fake.postCount).toBe(2);
   });
 });

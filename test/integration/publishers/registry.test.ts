@@ -22,6 +22,23 @@ describe('createPlatformPublishers', () => {
     expect(reg.resolve('小红书')).toBeUndefined();
   });
 
+  it('accepts a refresh token instead of an access token for Douyin and Kuaishou', () => {
+    const reg = createPlatformPublishers(
+      {
+        DOUYIN_OPEN_ID: 'o',
+        DOUYIN_CLIENT_KEY: 'ck',
+        DOUYIN_REFRESH_TOKEN: 'rt',
+        DOUYIN_REFRESH_TOKEN_EXPIRES_AT: '2026-12-01T00:00:00Z',
+        KUAISHOU_APP_ID: 'ks',
+        KUAISHOU_REFRESH_TOKEN: 'rt', // no KUAISHOU_APP_SECRET: cannot refresh, so no credentials
+      },
+      { fetchMedia },
+    );
+    expect([...reg.publishers.keys()]).toEqual(['douyin']);
+    expect(reg.withoutCredentials).toEqual(['wechat', 'weibo', 'kuaishou']);
+    expect(reg.credentialWarnings(new Date('2026-11-29T00:00:00Z'))).toEqual([expect.objectContaining({ platform: 'douyin', reason: '抖音授权将在 2 天后过期，请账号管理员及时重新授权' })]);
+  });
+
   it('reads the accounts file: several accounts per platform, named by account or alias', () => {
     const yaml = `
 accounts:
@@ -49,6 +66,8 @@ accounts:
     expect(reg.resolve('青年公众号')).toMatchObject({ platform: 'wechat', account: '团委公众号' });
     expect(reg.resolve('本部公众号')?.publisher).toBe(reg.publishers.get('wechat:本部公众号'));
     expect(reg.withoutCredentials).toEqual(['douyin', 'kuaishou']);
+    expect(Object.keys(reg.byName).sort()).toEqual(['wechat', 'weibo', '团委公众号', '团委微博', '本部公众号', '青年公众号'].sort());
+    expect(reg.accountPlatforms).toEqual({ 本部公众号: 'wechat', 团委公众号: 'wechat', 青年公众号: 'wechat', 团委微博: 'weibo' });
 
     const now = new Date('2026-11-29T02:00:00Z');
     expect(reg.credentialWarnings(now)).toEqual([
