@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { openDatabase } from './db/data-source';
 import { TypeormStore } from './db/store';
-import { createReviewEngineFromDisk } from './review-lexicons';
+import { appendTerm, createReviewEngineFromDisk } from './review-lexicons';
 import type { Reviewer } from './domain/model';
 import { loadRoster, type Roster } from './org/roster-file';
 import { createFeishuChannel, type FeishuChannel } from './channels/feishu';
@@ -71,13 +71,31 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
   if (roster) await applyRoster(store, roster, channelName);
   if (!roster) logger.warn('ORG_FILE is not set: nobody is on the roster until a leader is added');
 
+  const engine = createReviewEngineFromDisk({ lexiconDir: config.lexiconDir });
+  // Terms added in chat take effect at once and, with LEXICON_DIR, survive a restart.
+  const lexicon = {
+    categories: () => engine.categories().filter((c) => c !== 'allow'),
+    list: (category: string) => engine.listTerms(category),
+    add(category: string, word: string) {
+      const added = engine.addTerm(category, word);
+      if (added && config.lexiconDir) appendTerm(config.lexiconDir, category, word);
+      return added;
+    },
+    allow(word: string) {
+      const added = engine.allow(word);
+      if (added && config.lexiconDir) appendTerm(config.lexiconDir, 'allow', word);
+      return added;
+    },
+  };
+
   const deps: Deps = {
     store,
     clock,
     logger,
     zone: roster?.timezone ?? config.timezone,
     approvalChain: config.approvalChain,
-    reviewer: options.reviewer ?? createReviewEngineFromDisk({ lexiconDir: config.lexiconDir }),
+    reviewer: options.reviewer ?? engine,
+    lexicon,
     publishers: createPublisherRouting({ webhook: config.publishWebhook, platform: options.platformPublishers }),
     publishing: { maxAttempts: config.publishMaxAttempts, retryBaseMs: config.publishRetryBaseSeconds * 1000, leaseMs: 5 * 60_000 },
     replicaId: config.env.REPLICA_ID || hostname(),

@@ -14,6 +14,9 @@ export type Command =
   | { name: 'retry'; no: number }
   | { name: 'bind' }
   | { name: 'role'; role: Role }
+  | { name: 'words'; op: 'add'; category: string; word: string }
+  | { name: 'words'; op: 'allow'; word: string }
+  | { name: 'words'; op: 'list'; category: string }
   | { name: 'help'; reason?: string };
 
 const NO = '#?(\\d{1,9})';
@@ -27,6 +30,9 @@ const patterns: [RegExp, (m: RegExpExecArray) => Command][] = [
   [new RegExp(`^\\/cancel\\s+${NO}\\s*$`, 'i'), (m) => ({ name: 'cancel', no: Number(m[1]) })],
   [new RegExp(`^\\/retry\\s+${NO}\\s*$`, 'i'), (m) => ({ name: 'retry', no: Number(m[1]) })],
   [/^\/bind\s*$/i, () => ({ name: 'bind' })],
+  [/^\/words\s+add\s+(\S+)\s+(.+)$/i, (m) => ({ name: 'words', op: 'add', category: m[1], word: m[2].trim() })],
+  [/^\/words\s+allow\s+(.+)$/i, (m) => ({ name: 'words', op: 'allow', word: m[1].trim() })],
+  [/^\/words\s+list\s+(\S+)\s*$/i, (m) => ({ name: 'words', op: 'list', category: m[1] })],
   [/^\/help\s*$|^帮助$/i, () => ({ name: 'help' })],
 ];
 
@@ -55,4 +61,5 @@ export const HELP_TEXT = [
   '**查询**：/status 编号　/mine　**撤回**：/withdraw 编号　**修改**：/revise 编号 + 换行后的新稿件',
   '**排期**（成员、组长）：/schedule 编号 时间　/cancel 编号　/retry 编号',
   '**管理**（组长）：/bind 把本群设为工作群　/role @某人 liaison|editor|deputy|leader',
+  '**词库**（组长）：/words add 类别 词语　/words allow 词语　/words list 类别',
 ].join('\n');

@@ -36,3 +36,28 @@ export async function changeRole(deps: Deps, input: { channel: ChannelName; send
     await tell(tx, input.channel, input.replyTo, { kind: 'text', text: `已将 ${done.join('、')} 设为「${ROLE_LABELS[input.role]}」。` });
   });
 }
+
+/** `/words add|allow|list`: leaders maintain the pre-review lexicons without a restart; changes are audited. */
+export async function manageWords(
+  deps: Deps,
+  input: { channel: ChannelName; senderId: string; replyTo: Recipient } & ({ op: 'add'; category: string; word: string } | { op: 'allow'; word: string } | { op: 'list'; category: string }),
+) {
+  await deps.store.transaction(async (tx) => {
+    if (!isLeader(await tx.getMember(input.senderId))) throw new AppError('forbidden', '只有组长可以维护词库。');
+    const lexicon = deps.lexicon;
+    if (!lexicon) throw new AppError('no_lexicon', '当前没有可维护的词库。');
+    let text: string;
+    if (input.op === 'list') {
+      if (!lexicon.categories().includes(input.category) && input.category !== 'allow') throw new AppError('unknown_category', `没有类别「${input.category}」，可选：${lexicon.categories().join('、')}、allow。`);
+      const terms = lexicon.list(input.category);
+      text = `「${input.category}」共 ${terms.length} 个词${terms.length ? `：${terms.slice(0, 200).join('、')}${terms.length > 200 ? '…' : ''}` : ''}`;
+    } else {
+      if (input.word.length > 50) throw new AppError('word_too_long', '词语最长 50 字。');
+      if (input.op === 'add' && !lexicon.categories().includes(input.category)) throw new AppError('unknown_category', `没有类别「${input.category}」，可选：${lexicon.categories().join('、')}。`);
+      const added = input.op === 'add' ? lexicon.add(input.category, input.word) : lexicon.allow(input.word);
+      await tx.audit({ actor: input.senderId, action: `words_${input.op}`, subject: `lexicon:${input.op === 'add' ? input.category : 'allow'}`, detail: { word: input.word, added } });
+      text = added ? `已加入${input.op === 'add' ? `「${input.category}」` : '白名单'}：${input.word}，立即生效。` : `「${input.word}」已在词库中。`;
+    }
+    await tell(tx, input.channel, input.replyTo, { kind: 'text', text });
+  });
+}

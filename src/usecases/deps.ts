@@ -13,6 +13,14 @@ export interface PublisherRegistry {
   accounts(): Record<string, Platform>;
 }
 
+/** The pre-review lexicons, changed at run time by leaders (`/words`). */
+export interface LexiconAdmin {
+  categories(): string[];
+  add(category: string, word: string): boolean;
+  allow(word: string): boolean;
+  list(category: string): string[];
+}
+
 /** What every use case may use. Built once in the composition root (src/app.ts). */
 export interface Deps {
   store: Store;
@@ -21,6 +29,7 @@ export interface Deps {
   zone: string;
   approvalChain: Role[];
   reviewer: Reviewer;
+  lexicon?: LexiconAdmin;
   publishers: PublisherRegistry;
   publishing: { maxAttempts: number; retryBaseMs: number; leaseMs: number };
   /** This replica's stable identity, used as the owner of claims and leases. */

@@ -5,7 +5,7 @@ import { parseDraftLines, parseTargets, type ParseResult } from '../domain/submi
 import { parseLocalTime } from '../domain/time';
 import type { CardActionAnswer, InboundCardAction, InboundMessage, Recipient } from '../ports/channel';
 import type { Verdict } from '../ports/store';
-import { bindChat, changeRole } from './admin';
+import { bindChat, changeRole, manageWords } from './admin';
 import { decide } from './decide';
 import type { Deps } from './deps';
 import { tell } from './notify';
@@ -31,31 +31,33 @@ export async function handleMessage(deps: Deps, msg: InboundMessage): Promise<vo
         await submitDraft(deps, { ...base, text: cmd.text, media: msg.images.map((key) => ({ kind: 'image' as const, key })) });
         return;
       case 'new':
-        return sendNewForm(deps, { channel: msg.channel, replyTo });
+        return await sendNewForm(deps, { channel: msg.channel, replyTo });
       case 'revise':
         await reviseDraft(deps, { ...base, no: cmd.no, text: cmd.text });
         return;
       case 'status':
-        return showStatus(deps, { ...base, no: cmd.no });
+        return await showStatus(deps, { ...base, no: cmd.no });
       case 'mine':
-        return listMine(deps, base);
+        return await listMine(deps, base);
       case 'withdraw':
-        return withdrawDraft(deps, { ...base, no: cmd.no });
+        return await withdrawDraft(deps, { ...base, no: cmd.no });
       case 'schedule':
-        return rescheduleDraft(deps, { ...base, no: cmd.no, time: cmd.time });
+        return await rescheduleDraft(deps, { ...base, no: cmd.no, time: cmd.time });
       case 'cancel':
-        return cancelSchedule(deps, { ...base, no: cmd.no });
+        return await cancelSchedule(deps, { ...base, no: cmd.no });
       case 'retry': {
         const text = await retryPublishing(deps, { senderId: msg.senderId, no: cmd.no });
         await reply(deps, msg, text);
         return;
       }
       case 'bind':
-        return bindChat(deps, { ...base, chatId: msg.chatId, chatType: msg.chatType });
+        return await bindChat(deps, { ...base, chatId: msg.chatId, chatType: msg.chatType });
       case 'role':
-        return changeRole(deps, { ...base, role: cmd.role, targets: msg.mentions.map((m) => ({ userId: m.userId, name: m.name })) });
+        return await changeRole(deps, { ...base, role: cmd.role, targets: msg.mentions.map((m) => ({ userId: m.userId, name: m.name })) });
+      case 'words':
+        return await manageWords(deps, { ...base, ...cmd });
       case 'help':
-        return sendHelp(deps, { channel: msg.channel, replyTo, reason: cmd.reason });
+        return await sendHelp(deps, { channel: msg.channel, replyTo, reason: cmd.reason });
     }
   } catch (e) {
     if (isAppError(e)) {

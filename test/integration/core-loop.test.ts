@@ -232,6 +232,19 @@ describe('core loop (sandbox channel, webhook publisher)', () => {
     expect(audits[0].reason).toContain('保密办');
   });
 
+  it('lets a leader add a lexicon term in chat, effective at once, and refuses others', async () => {
+    await client.say(LIAISON, '/words add gambling 幸运大转盘');
+    await app.settle();
+    expect((await client.botMessages(LIAISON)).at(-1)!.text).toContain('只有组长');
+    await client.say(LEADER, '/words add gambling 幸运大转盘');
+    await app.settle();
+    expect((await client.botMessages(LEADER)).at(-1)!.text).toContain('立即生效');
+    await client.say(LIAISON, '投稿\n活动通知\n欢迎参加幸运 大转盘活动。');
+    await app.settle();
+    const receipt = (await client.botMessages(LIAISON)).at(-1)!;
+    expect(cardText(receipt.card)).toContain('幸运 大转盘');
+  });
+
   it('answers unknown commands with help and rejects a time in the past', async () => {
     await client.say(LIAISON, '/frobnicate');
     await app.settle();
@@ -239,5 +252,8 @@ describe('core loop (sandbox channel, webhook publisher)', () => {
     await client.say(LIAISON, '投稿\n过去的时间\n发布时间：2026-11-01 09:00\n正文');
     await app.settle();
     expect(cardText((await client.botMessages(LIAISON)).at(-1))).toContain('已经过去');
+    await client.say(LIAISON, '/status 9999');
+    await app.settle();
+    expect((await client.botMessages(LIAISON)).at(-1)!.text).toContain('没有编号为 #9999 的稿件');
   });
 });
