@@ -62,6 +62,8 @@ export interface AspectRule {
 export interface PatternRule {
   pattern: string;
   weight: number;
+  /** 'clause' (default): matched in each clause; 'comment': once on the whole comment (说是…，实际上…). */
+  scope?: 'clause' | 'comment';
 }
 
 export interface CompiledAspect {
@@ -85,7 +87,7 @@ export const DEFAULT_LEXICON_SOURCE: LexiconSource = {
   emoji: emoji.symbols,
   negationStandalone: negation.standalone,
   aspects: patterns.aspects.map((a) => ({ aspects: a.aspects, values: numbersOnly(a.values) })),
-  patterns: patterns.patterns,
+  patterns: patterns.patterns.map((p) => ({ pattern: p.pattern, weight: p.weight, scope: 'scope' in p && p.scope === 'comment' ? 'comment' : 'clause' })),
 };
 
 function numbersOnly(o: Record<string, number | undefined>): Record<string, number> {
@@ -99,7 +101,7 @@ export interface Lexicon {
   readonly maxLength: number;
   readonly clauseInitialAdversative: readonly string[];
   readonly aspects: readonly CompiledAspect[];
-  readonly patterns: readonly { re: RegExp; weight: number }[];
+  readonly patterns: readonly { re: RegExp; weight: number; scope: 'clause' | 'comment' }[];
 }
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -138,7 +140,7 @@ export function buildLexicon(src: LexiconSource): Lexicon {
     maxLength,
     clauseInitialAdversative: src.clauseInitialAdversative.map((w) => w.normalize('NFKC').toLowerCase()),
     aspects,
-    patterns: src.patterns.map((p) => ({ re: new RegExp(p.pattern, 'u'), weight: p.weight })),
+    patterns: src.patterns.map((p) => ({ re: new RegExp(p.pattern, 'u'), weight: p.weight, scope: p.scope ?? 'clause' })),
   };
 }
 

@@ -29,6 +29,7 @@ export interface SentimentResult {
 export interface SentimentHit {
   /** The lexicon word, or the matched text of an aspect rule or pattern. */
   word: string;
+  /** Index of the clause, -1 for a pattern matched on the whole comment. */
   clause: number;
   /** Final contribution after negation, degree, contrast, question and punctuation. */
   value: number;
@@ -186,6 +187,11 @@ export function explainSentiment(text: string, opts: SentimentOptions = {}): Sen
     hits.push(...clauseHits);
   });
 
+  for (const p of lexicon.patterns) {
+    if (p.scope !== 'comment') continue;
+    const m = p.re.exec(normalised);
+    if (m) hits.push({ word: m[0], clause: -1, value: p.weight, negated: false, source: 'rule' });
+  }
   if (asksSomething) for (const h of hits) if (h.source === 'polite') h.value *= POLITE_IN_QUESTION_FACTOR;
 
   const raw = hits.reduce((s, h) => s + h.value, 0);
@@ -233,6 +239,7 @@ function ruleHits(body: string, clause: number, lexicon: Lexicon): Hit[] {
     }
   }
   for (const p of lexicon.patterns) {
+    if (p.scope !== 'clause') continue;
     const m = p.re.exec(body);
     if (m) out.push({ word: m[0], clause, value: p.weight, negated: false, source: 'rule' });
   }
