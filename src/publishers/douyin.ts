@@ -186,7 +186,7 @@ export class DouyinPublisher implements Publisher {
 
   private async uploadVideo(ref: MediaRef): Promise<string> {
     const file = await this.options.fetchMedia(ref);
-    const max = this.options.videoBytesMax ?? 128 * 1024 * 1024;
+    const max = this.options.videoBytesMax ?? this.limits.videoBytesMax ?? 128 * 1024 * 1024;
     if (file.bytes.length > max) throw new PublishError(`抖音视频超过 ${formatBytes(max)}：${file.name}，请走人工发布`, false, 'video_too_large');
     const form = new FormData();
     form.append('video', filePart(file), file.name || 'video.mp4');

@@ -127,13 +127,14 @@ export class KuaishouPublisher implements Publisher {
     const video = job.media.find((m) => m.kind === 'video');
     const cover = job.media.find((m) => m.kind === 'image');
     if (!video) {
+      const imageOnly = Boolean(cover) && this.limits.videoOnly !== false;
       throw new PublishError(
-        cover ? '快手开放接口只能发布视频，图文稿件请走人工发布' : '快手发布需要视频，稿件没有（请走人工发布或补充视频）',
+        imageOnly ? '快手开放接口只能发布视频，图文稿件请走人工发布' : '快手发布需要视频，稿件没有（请走人工发布或补充视频）',
         false,
-        cover ? 'video_required' : 'media_missing',
+        imageOnly ? 'video_required' : 'media_missing',
       );
     }
-    if (!cover) throw new PublishError('快手发布需要封面图，稿件没有图片', false, 'cover_missing');
+    if (!cover && this.limits.coverRequired !== false) throw new PublishError('快手发布需要封面图，稿件没有图片', false, 'cover_missing');
     const caption = this.caption(job);
 
     const marker = steps.get('ks_publish_at');
@@ -155,13 +156,15 @@ export class KuaishouPublisher implements Publisher {
       return '1';
     });
 
-    const coverFile = await this.options.fetchMedia(cover);
-    if (coverFile.bytes.length > this.limits.imageBytesMax) {
-      throw new PublishError(`快手封面图超过 ${formatBytes(this.limits.imageBytesMax)}：${coverFile.name}`, false, 'cover_too_large');
-    }
     const form = new FormData();
     form.append('caption', caption);
-    form.append('cover', filePart(coverFile), coverFile.name || 'cover.jpg');
+    if (cover) {
+      const coverFile = await this.options.fetchMedia(cover);
+      if (coverFile.bytes.length > this.limits.imageBytesMax) {
+        throw new PublishError(`快手封面图超过 ${formatBytes(this.limits.imageBytesMax)}：${coverFile.name}`, false, 'cover_too_large');
+      }
+      form.append('cover', filePart(coverFile), coverFile.name || 'cover.jpg');
+    }
     await steps.record('ks_publish_at', this.clock.now().toISOString());
     const res = await this.call('/openapi/photo/publish', { method: 'POST', form, query: { upload_token: upload.token } });
     return this.record(steps, field(res, 'video_info'));
@@ -180,7 +183,7 @@ export class KuaishouPublisher implements Publisher {
 
   private async uploadVideo(ref: MediaRef, upload: { token: string; endpoint: string }): Promise<void> {
     const file = await this.options.fetchMedia(ref);
-    const max = this.options.videoBytesMax ?? 4 * 1024 * 1024 * 1024;
+    const max = this.options.videoBytesMax ?? this.limits.videoBytesMax ?? 4 * 1024 * 1024 * 1024;
     if (file.bytes.length > max) throw new PublishError(`快手视频超过 ${formatBytes(max)}：${file.name}`, false, 'video_too_large');
     const form = new FormData();
     form.append('file', filePart(file), file.name || 'video.mp4');

@@ -104,7 +104,6 @@ const PUBLISH_STATUS_REASONS: Record<number, string> = {
   6: '文章发布成功后被系统封禁',
 };
 
-const ALLOWED_UPLOADIMG_TYPES = new Set(['image/jpeg', 'image/jpg', 'image/png']);
 
 export class WechatMpPublisher implements Publisher {
   readonly name = 'wechat';
@@ -255,7 +254,8 @@ export class WechatMpPublisher implements Publisher {
 
   private checkBodyImage(file: MediaFile): void {
     const type = file.contentType.toLowerCase().split(';')[0]!.trim();
-    if (!ALLOWED_UPLOADIMG_TYPES.has(type)) {
+    const allowed = this.limits.imageTypes ?? ['image/jpeg', 'image/png'];
+    if (!allowed.includes(type === 'image/jpg' ? 'image/jpeg' : type)) {
       throw new PublishError(`公众号正文图片只支持 JPG/PNG：${file.name}（${type || '未知格式'}）`, false, 'image_type');
     }
     if (file.bytes.length >= this.limits.imageBytesMax) {

@@ -111,7 +111,7 @@ export class WeiboPublisher implements Publisher {
   composeStatus(job: Pick<PublishJob, 'title' | 'body'>): string {
     const body = plainText(parseDraftBody(job.body)).replace(/\n{2,}/g, '\n');
     let text = job.title.trim() ? `【${job.title.trim()}】${body}` : body;
-    if (!URL_IN_TEXT.test(text)) {
+    if (this.limits.linkRequired !== false && !URL_IN_TEXT.test(text)) {
       if (!this.options.linkUrl) {
         throw new PublishError('微博要求正文包含绑定安全域名的链接：稿件没有链接，也未配置 WEIBO_LINK_URL', false, 'link_missing');
       }
@@ -136,6 +136,9 @@ export class WeiboPublisher implements Publisher {
     }
     const picRef = job.media.find((m) => m.kind === 'image');
     const pic = picRef ? await this.options.fetchMedia(picRef) : undefined;
+    if (pic && this.limits.imageTypes && !this.limits.imageTypes.includes(pic.contentType.split(';')[0]!.trim().toLowerCase())) {
+      throw new PublishError(`微博配图只支持 JPG/PNG/GIF：${pic.name}（${pic.contentType || '未知格式'}）`, false, 'image_type');
+    }
     if (pic && pic.bytes.length > this.limits.imageBytesMax) {
       throw new PublishError(`微博配图须不超过 ${formatBytes(this.limits.imageBytesMax)}：${pic.name}（${formatBytes(pic.bytes.length)}）`, false, 'image_too_large');
     }
