@@ -257,7 +257,7 @@ const CLIENT = String.raw`
         (hint ? '<div class="who-hint">' + esc(hint) + '</div>' : '') + '</span></button>';
     }).join('');
   }
-  function initial(name) { return (String(name || '?').trim().slice(-2)) || '?'; }
+  function initial(name) { return String(name || '?').trim().charAt(0) || '?'; }
 
   function choose(id) {
     if (id && !S.byId[id]) id = '';
@@ -558,6 +558,10 @@ const CLIENT = String.raw`
 })();
 `;
 
+const FAVICON =
+  "data:image/svg+xml," +
+  encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#3370ff"/><text x="16" y="22" font-size="16" font-family="sans-serif" font-weight="700" fill="#fff" text-anchor="middle">C</text></svg>');
+
 /** Builds the page once; the caller substitutes `__CSP_NONCE__`. */
 export function buildSandboxPage(): string {
   // `__name` is a no-op stand-in for the helper some TypeScript runners (tsx/esbuild keepNames)
@@ -566,7 +570,7 @@ export function buildSandboxPage(): string {
   return (
     '<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n' +
     '<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">\n' +
-    '<title>Copydesk 沙盒</title>\n<style nonce="__CSP_NONCE__">' + CSS + '</style>\n</head>\n<body>' + BODY +
+    '<title>Copydesk 沙盒</title>\n<link rel="icon" href="' + FAVICON + '">\n<style nonce="__CSP_NONCE__">' + CSS + '</style>\n</head>\n<body>' + BODY +
     '<script nonce="__CSP_NONCE__">\n' + renderer.replace(/<\/(script)/gi, '<\\/$1') + CLIENT + '</script>\n</body>\n</html>\n'
   );
 }

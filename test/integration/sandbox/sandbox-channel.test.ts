@@ -41,7 +41,8 @@ describe('page', () => {
     expect(scripts[0][1]).toContain(`nonce="${nonce}"`);
     expect(() => new Script(scripts[0][2])).not.toThrow();
     // No external assets.
-    expect(res.text).not.toMatch(/<(link|img|iframe)\b|\bsrc=|https?:\/\/(?!example)/);
+    expect(res.text).not.toMatch(/<(img|iframe)\b|\bsrc=|\bhttps?:\/\/(?!example|www\.w3\.org)/);
+    expect([...res.text.matchAll(/<link [^>]*href="([^"]*)"/g)].map((m) => m[1].slice(0, 5))).toEqual(['data:']);
     expect(res.text).toContain('我是…');
     expect(res.text).toContain('/help');
     expect(res.text).toContain('@机器人');
