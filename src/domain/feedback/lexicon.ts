@@ -28,6 +28,8 @@ export interface LexiconEntry {
   adversative?: boolean;
   concessive?: boolean;
   question?: boolean;
+  /** A why-question (为什么…？): criticism in it is not damped much. */
+  why?: boolean;
   rhetorical?: boolean;
   /** A word listed only to stop a shorter entry matching inside it. */
   neutral?: boolean;
@@ -44,6 +46,7 @@ export interface LexiconSource {
   clauseInitialAdversative: readonly string[];
   concessive: readonly string[];
   questionCues: readonly string[];
+  whyCues: readonly string[];
   rhetorical: readonly string[];
   polite: Record<string, number>;
   emoji: Record<string, number>;
@@ -82,6 +85,7 @@ export const DEFAULT_LEXICON_SOURCE: LexiconSource = {
   clauseInitialAdversative: contrast.clauseInitialAdversative,
   concessive: contrast.concessive,
   questionCues: question.cues,
+  whyCues: question.why,
   rhetorical: question.rhetorical,
   polite: polite.words,
   emoji: emoji.symbols,
@@ -126,6 +130,7 @@ export function buildLexicon(src: LexiconSource): Lexicon {
   for (const w of src.adversative) add(w, { adversative: true });
   for (const w of src.concessive) add(w, { concessive: true });
   for (const w of src.questionCues) add(w, { question: true });
+  for (const w of src.whyCues) add(w, { question: true, why: true });
   for (const w of src.rhetorical) add(w, { rhetorical: true });
   let maxLength = 1;
   for (const k of entries.keys()) maxLength = Math.max(maxLength, k.length);

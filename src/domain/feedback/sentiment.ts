@@ -59,7 +59,9 @@ const CONCESSIVE_FACTOR = 0.5;
 const BEFORE_ADVERSATIVE_FACTOR = 0.4;
 const AFTER_ADVERSATIVE_FACTOR = 1.3;
 const QUESTION_POSITIVE_FACTOR = 0.2;
-const QUESTION_NEGATIVE_FACTOR = 0.8;
+const QUESTION_NEGATIVE_FACTOR = 0.4; // 哪些路段有积水？ asks, it does not complain
+const WHY_QUESTION_NEGATIVE_FACTOR = 0.8; // 为什么电话一直打不通？ complains
+const BARE_QUESTION_NEGATIVE_FACTOR = 0.8; // 又停水？ (only a question mark)
 const RHETORICAL_POSITIVE_FACTOR = -0.8;
 const RHETORICAL_DEFAULT = -1;
 const SCARE_QUOTE_FACTOR = -1;
@@ -119,7 +121,9 @@ export function explainSentiment(text: string, opts: SentimentOptions = {}): Sen
     const questionMarks = (clause.end.match(/\?/g) ?? []).length;
     const exclamations = (clause.end.match(/!/g) ?? []).length;
     const rhetorical = tokens.some((t) => t.entry.rhetorical);
-    const question = !rhetorical && (questionMarks > 0 || tokens.some((t) => t.entry.question));
+    const cued = tokens.some((t) => t.entry.question);
+    const question = !rhetorical && (questionMarks > 0 || cued);
+    const negativeInQuestion = tokens.some((t) => t.entry.why) ? WHY_QUESTION_NEGATIVE_FACTOR : cued ? QUESTION_NEGATIVE_FACTOR : BARE_QUESTION_NEGATIVE_FACTOR;
     const concessive = tokens.some((t) => t.entry.concessive);
     if (question) asksSomething = true;
 
@@ -179,7 +183,7 @@ export function explainSentiment(text: string, opts: SentimentOptions = {}): Sen
     for (const h of clauseHits) {
       if (afterAdversative) h.value *= AFTER_ADVERSATIVE_FACTOR;
       if (concessive) h.value *= CONCESSIVE_FACTOR;
-      if (question && h.source !== 'polite') h.value *= h.value > 0 ? QUESTION_POSITIVE_FACTOR : QUESTION_NEGATIVE_FACTOR;
+      if (question && h.source !== 'polite') h.value *= h.value > 0 ? QUESTION_POSITIVE_FACTOR : negativeInQuestion;
       if (rhetorical && h.value > 0 && h.source === 'word') h.value *= RHETORICAL_POSITIVE_FACTOR;
       h.value *= exclamationFactor;
     }
