@@ -55,6 +55,7 @@ export class SandboxStore {
   private readonly chats = new Map<string, SandboxChat>();
   private readonly messages = new Map<string, SandboxMessage>();
   private readonly sentByKey = new Map<string, string>();
+  private readonly keyOfMessage = new Map<string, string>();
 
   constructor(readonly groupChatId: string) {
     this.chats.set(groupChatId, { id: groupChatId, kind: 'group', messages: [] });
@@ -92,8 +93,7 @@ export class SandboxStore {
   }
 
   idForKey(key: string): string | undefined {
-    const id = this.sentByKey.get(key);
-    return id !== undefined && this.messages.has(id) ? id : undefined;
+    return this.sentByKey.get(key);
   }
 
   add(message: Omit<SandboxMessage, 'id' | 'seq'>, idempotencyKey?: string): SandboxMessage {
@@ -102,10 +102,18 @@ export class SandboxStore {
     const stored: SandboxMessage = { ...message, id: this.nextId('om'), seq: ++this.seq };
     chat.messages.push(stored);
     this.messages.set(stored.id, stored);
-    if (idempotencyKey !== undefined) this.sentByKey.set(idempotencyKey, stored.id);
+    if (idempotencyKey !== undefined) {
+      this.sentByKey.set(idempotencyKey, stored.id);
+      this.keyOfMessage.set(stored.id, idempotencyKey);
+    }
     while (chat.messages.length > MAX_MESSAGES_PER_CHAT) {
       const dropped = chat.messages.shift()!;
       this.messages.delete(dropped.id);
+      const key = this.keyOfMessage.get(dropped.id);
+      if (key !== undefined) {
+        this.sentByKey.delete(key);
+        this.keyOfMessage.delete(dropped.id);
+      }
     }
     return stored;
   }

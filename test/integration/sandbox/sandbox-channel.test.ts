@@ -1,5 +1,6 @@
 import { Script } from 'node:vm';
 import { findMentions } from '../../../src/channels/sandbox';
+import { MAX_MESSAGES_PER_CHAT } from '../../../src/channels/sandbox/store';
 import { DeliveryError, type CardBody } from '../../../src/ports/channel';
 import { GROUP, MEMBERS, NOW, startSandbox, type Harness, type Json } from './helpers';
 
@@ -235,6 +236,19 @@ describe('messenger', () => {
       expect(err).toBeInstanceOf(DeliveryError);
       expect((err as DeliveryError).retryable).toBe(false);
     }
+  });
+
+  it('keeps the newest messages of a chat; a dropped card can no longer be updated', async () => {
+    const { messenger } = h.channel;
+    const first = await messenger.send({ kind: 'user', id: LEADER }, { kind: 'text', text: 'm0' }, 'cap:0');
+    for (let i = 1; i <= MAX_MESSAGES_PER_CHAT; i++) await messenger.send({ kind: 'user', id: LEADER }, { kind: 'text', text: `m${i}` }, `cap:${i}`);
+    const state = await h.get(`/sandbox/api/state?as=${LEADER}`);
+    const dm = chatsOf(state.body).dm.messages;
+    expect(dm).toHaveLength(MAX_MESSAGES_PER_CHAT);
+    expect(dm[0].text).toBe('m1');
+    await expect(messenger.update(first.messageId, notice('x'))).rejects.toBeInstanceOf(DeliveryError);
+    // Its idempotency key is forgotten with it.
+    expect((await messenger.send({ kind: 'user', id: LEADER }, { kind: 'text', text: 'again' }, 'cap:0')).messageId).not.toBe(first.messageId);
   });
 
   it('tells the page to start over when it asks for a seq from before a restart', async () => {
