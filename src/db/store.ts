@@ -179,12 +179,10 @@ class TypeormTx implements Tx {
   }
 }
 
-/** Hash of an audit row's content and the previous row's hash. */
+/** Hash of an audit row's content and the previous row's hash (the fields are listed so the id and the hash stay out). */
 export function auditHash(row: Omit<AuditRow, 'id'>): string {
-  const { hash: _hash, ...content } = row;
-  return createHash('sha256')
-    .update(JSON.stringify({ ...content, createdAt: content.createdAt.toISOString() }))
-    .digest('hex');
+  const content = [row.prevHash, row.createdAt.toISOString(), row.actor, row.action, row.subject, row.fromState, row.toState, row.revision, row.reason, row.detail ?? null];
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 
 /** The `Store` port over TypeORM (SQLite through better-sqlite3, or PostgreSQL). */
