@@ -35,7 +35,7 @@ export interface FakeArticle {
 interface Publish {
   publishId: string;
   mediaId: string;
-  msgDataId: string;
+  msgDataId: number;
   /** Statuses answered by successive freepublish/get calls; the last one sticks. */
   queue: number[];
   status: number;
@@ -48,7 +48,7 @@ interface Published {
   article: FakeArticle;
   updateTime: number;
   deleted: boolean;
-  msgDataId: string;
+  msgDataId: number;
 }
 
 export class FakeWechatMp {
@@ -69,7 +69,8 @@ export class FakeWechatMp {
   readonly drafts = new Map<string, FakeArticle[]>();
   readonly publishes = new Map<string, Publish>();
   readonly published: Published[] = [];
-  readonly comments = new Map<string, { user_comment_id: number; create_time: number; content: string; comment_type: number }[]>();
+  /** Comments by msg_data_id (seed them for the feedback tests). */
+  readonly comments = new Map<number, { user_comment_id: number; create_time: number; content: string; comment_type: number }[]>();
 
   private server?: Server;
   private seq = 0;
@@ -234,7 +235,7 @@ export class FakeWechatMp {
         const b = parseJson(raw);
         const mediaId = String(b.media_id ?? '');
         if (!this.drafts.has(mediaId)) return { errcode: 40007, errmsg: 'invalid media_id' };
-        const p: Publish = { publishId: this.id('PUBLISH_'), mediaId, msgDataId: this.id('MSG_'), queue: [...this.nextPublishStatuses], status: 1 };
+        const p: Publish = { publishId: this.id('PUBLISH_'), mediaId, msgDataId: 2247483000 + this.seq, queue: [...this.nextPublishStatuses], status: 1 };
         this.publishes.set(p.publishId, p);
         return { errcode: 0, errmsg: 'ok', publish_id: p.publishId, msg_data_id: p.msgDataId };
       }
@@ -249,7 +250,7 @@ export class FakeWechatMp {
           out.article_id = p.articleId;
           out.article_detail = { count: 1, item: [{ idx: 1, article_url: pub.url }] };
         }
-        if (p.status === 2 || p.status === 3 || p.status === 4) out.fail_idx = [1];
+        out.fail_idx = p.status === 2 || p.status === 3 || p.status === 4 ? [1] : [];
         return out;
       }
       case '/cgi-bin/freepublish/batchget': {
@@ -277,7 +278,7 @@ export class FakeWechatMp {
       }
       case '/cgi-bin/comment/list': {
         const b = parseJson(raw);
-        const all = this.comments.get(String(b.msg_data_id ?? '')) ?? [];
+        const all = this.comments.get(Number(b.msg_data_id)) ?? [];
         const begin = Number(b.begin ?? 0);
         const count = Number(b.count ?? 0);
         if (count >= 50) return { errcode: 45009, errmsg: 'count out of limit' };
