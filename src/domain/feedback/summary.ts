@@ -32,6 +32,12 @@ export interface SummaryOptions {
   maxFlagged?: number;
   /** Length range (characters) preferred for representative comments (default 10–80). */
   representativeLength?: { min: number; max: number };
+  /**
+   * Sentiment over time: bucket size in minutes (e.g. 60, 1440). Buckets are aligned to local
+   * midnight of `utcOffsetMinutes` (default 480, China Standard Time); empty buckets between the
+   * first and last item are included, at most MAX_TIMELINE_BUCKETS.
+   */
+  timeline?: { bucketMinutes: number; utcOffsetMinutes?: number };
   sentiment?: SentimentOptions;
   themes?: Omit<ThemeOptions, 'topKeywords' | 'maxThemes'>;
   flagRules?: FlagRules;
@@ -64,6 +70,16 @@ export interface FlaggedItem {
   text: string;
 }
 
+export interface TimelineBucket {
+  start: Date;
+  volume: number;
+  positive: number;
+  neutral: number;
+  negative: number;
+}
+
+export const MAX_TIMELINE_BUCKETS = 1000;
+
 export interface FeedbackSummary {
   volume: number;
   /** Earliest and latest createdAt of the items counted (null when there are none). */
@@ -76,6 +92,8 @@ export interface FeedbackSummary {
   /** Error reports first, then complaints, then questions; chronological within a kind. */
   flagged: FlaggedItem[];
   flaggedCounts: Record<FlagKind, number>;
+  /** Empty unless `opts.timeline` is given. */
+  timeline: TimelineBucket[];
 }
 
 interface Analysed {
@@ -147,7 +165,26 @@ export function summariseFeedback(items: readonly FeedbackItem[], opts: SummaryO
     representative: pickRepresentatives(analysed, opts.representativeLength ?? { min: 10, max: 80 }),
     flagged: flaggedAll.slice(0, opts.maxFlagged ?? 50).map(({ id, kind, cue, text }) => ({ id, kind, cue, text })),
     flaggedCounts,
+    timeline: opts.timeline ? buildTimeline(analysed, opts.timeline) : [],
   };
+}
+
+function buildTimeline(analysed: readonly Analysed[], spec: { bucketMinutes: number; utcOffsetMinutes?: number }): TimelineBucket[] {
+  if (analysed.length === 0 || !(spec.bucketMinutes > 0)) return [];
+  const size = spec.bucketMinutes * 60_000;
+  const offset = (spec.utcOffsetMinutes ?? 480) * 60_000;
+  const bucketOf = (d: Date): number => Math.floor((time(d) + offset) / size);
+  const first = bucketOf(analysed[0].item.createdAt);
+  const last = Math.min(bucketOf(analysed[analysed.length - 1].item.createdAt), first + MAX_TIMELINE_BUCKETS - 1);
+  const buckets: TimelineBucket[] = [];
+  for (let b = first; b <= last; b++) buckets.push({ start: new Date(b * size - offset), volume: 0, positive: 0, neutral: 0, negative: 0 });
+  for (const a of analysed) {
+    const i = bucketOf(a.item.createdAt) - first;
+    if (i >= buckets.length) break; // beyond the cap (items are sorted)
+    buckets[i].volume += 1;
+    buckets[i][a.label] += 1;
+  }
+  return buckets;
 }
 
 /** How well a comment's length fits the sweet spot: 1 inside, falling off outside. */
