@@ -85,19 +85,19 @@ describe('summariseFeedback', () => {
   it('buckets sentiment over time in local days, including empty days', () => {
     const day = (d: number, h: number): Date => new Date(Date.UTC(2026, 10, d, h)); // Beijing = UTC+8
     const items: FeedbackItem[] = [
-      { id: 'a', text: '点赞', createdAt: day(1, 15), source: 'wechat' }, // 2 Nov 23:00 local
-      { id: 'b', text: '太失望了', createdAt: day(1, 17), source: 'wechat' }, // 3 Nov 01:00 local
-      { id: 'c', text: '收到', createdAt: day(4, 17), source: 'wechat' }, // 5 Nov 01:00 local
+      { id: 'a', text: '点赞', createdAt: day(1, 15), source: 'wechat' }, // 1 Nov 23:00 local
+      { id: 'b', text: '太失望了', createdAt: day(1, 17), source: 'wechat' }, // 2 Nov 01:00 local
+      { id: 'c', text: '收到', createdAt: day(3, 17), source: 'wechat' }, // 4 Nov 01:00 local
     ];
     const t = summariseFeedback(items, { timeline: { bucketMinutes: 1440 } }).timeline;
     expect(t.map((b) => [b.start.toISOString(), b.volume, b.positive, b.neutral, b.negative])).toEqual([
-      ['2026-11-01T16:00:00.000Z', 1, 1, 0, 0],
-      ['2026-11-02T16:00:00.000Z', 1, 0, 0, 1],
-      ['2026-11-03T16:00:00.000Z', 0, 0, 0, 0],
-      ['2026-11-04T16:00:00.000Z', 1, 0, 1, 0],
+      ['2026-10-31T16:00:00.000Z', 1, 1, 0, 0], // local 1 Nov
+      ['2026-11-01T16:00:00.000Z', 1, 0, 0, 1], // local 2 Nov
+      ['2026-11-02T16:00:00.000Z', 0, 0, 0, 0], // local 3 Nov, empty
+      ['2026-11-03T16:00:00.000Z', 1, 0, 1, 0], // local 4 Nov
     ]);
     expect(summariseFeedback(items).timeline).toEqual([]);
-    expect(summariseFeedback(items, { timeline: { bucketMinutes: 60, utcOffsetMinutes: 0 } }).timeline).toHaveLength(75);
+    expect(summariseFeedback(items, { timeline: { bucketMinutes: 60, utcOffsetMinutes: 0 } }).timeline).toHaveLength(51);
   });
 
   it('caps the number of timeline buckets', () => {
