@@ -21,6 +21,7 @@ import { deliverOutbox, processInbox } from './usecases/delivery';
 import { publishDue } from './usecases/publish';
 import { handleCardAction } from './usecases/router';
 import { SANDBOX_GROUP_CHAT, SANDBOX_ROSTER } from './sandbox-roster';
+import { createModules } from './modules';
 
 export interface AppOptions {
   config: Config;
@@ -45,6 +46,8 @@ export interface CopydeskApp {
   drain(): Promise<void>;
   /** Runs the scheduled jobs once (publish what is due), then drains. */
   runJobs(): Promise<void>;
+  /** Runs one module job by name, then drains (tests drive jobs with a fake clock). */
+  runJob(name: string): Promise<void>;
   /** Resolves when work started by incoming requests has finished (tests). */
   settle(): Promise<void>;
   listen(port: number): Promise<{ port: number; close(): Promise<void> }>;
@@ -96,6 +99,7 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
     approvalChain: config.approvalChain,
     reviewer: options.reviewer ?? engine,
     lexicon,
+    extensions: [],
     publishers: createPublisherRouting({ webhook: config.publishWebhook, platform: options.platformPublishers }),
     publishing: { maxAttempts: config.publishMaxAttempts, retryBaseMs: config.publishRetryBaseSeconds * 1000, leaseMs: 5 * 60_000 },
     replicaId: config.env.REPLICA_ID || hostname(),
@@ -130,6 +134,10 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
     return running;
   };
 
+  const modules = createModules({ config, deps, dataSource, logger, kick });
+  for (const m of modules) if (m.extension) deps.extensions.push(m.extension);
+  const moduleJobs = modules.flatMap((m) => m.jobs ?? []);
+
   const accept = async (event: InboundMessage) => {
     const result = await store.acceptInbound(event.channel, event.eventId, event, clock.now());
     if (result === 'accepted') setImmediate(() => void kick());
@@ -162,6 +170,7 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
     ctx.body = { status: ctx.status === 200 ? 'ok' : 'degraded', database: db ? 'ok' : 'down', channel: { name: channelName, ...channel } };
   });
   router.get('/', (ctx) => ctx.redirect(feishu ? '/healthz' : '/sandbox'));
+  for (const m of modules) m.routes?.(router);
   koa.use(router.routes()).use(router.allowedMethods());
 
   const runJobs = async () => {
@@ -174,6 +183,9 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
     if (!options.cron) return;
     tasks.push(cron.schedule(config.publishCron, () => runJobs().catch((e) => logger.error({ err: e }, 'publish job failed')), { noOverlap: true, timezone: deps.zone }));
     tasks.push(cron.schedule('*/5 * * * * *', () => void kick(), { noOverlap: true }));
+    for (const job of moduleJobs) {
+      tasks.push(cron.schedule(job.cron, () => job.run().then(kick).catch((e) => logger.error({ err: e, job: job.name }, 'job failed')), { noOverlap: true, timezone: deps.zone }));
+    }
   };
 
   return {
@@ -184,6 +196,12 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
     feishu,
     drain: kick,
     runJobs,
+    async runJob(name: string) {
+      const job = moduleJobs.find((j) => j.name === name);
+      if (!job) throw new Error(`no job named ${name}`);
+      await job.run();
+      await kick();
+    },
     settle: async () => {
       await new Promise((r) => setImmediate(r));
       await kick();

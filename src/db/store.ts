@@ -47,10 +47,14 @@ const toMember = (r: MemberRow): Member => ({ id: r.id, name: r.name, department
 
 class TypeormTx implements Tx {
   constructor(
-    private readonly em: EntityManager,
+    readonly em: EntityManager,
     private readonly now: () => Date,
     private readonly postgres: boolean,
   ) {}
+
+  get handle(): EntityManager {
+    return this.em;
+  }
 
   private repo<T extends ObjectLiteral>(e: EntitySchema<T>) {
     return this.em.getRepository<T>(e);

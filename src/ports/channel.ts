@@ -31,6 +31,8 @@ export interface InboundMessage {
   mentions: Mention[];
   /** True when the bot itself was mentioned (required in groups). */
   mentionsBot: boolean;
+  /** The message this one replies to (Feishu `parent_id`), e.g. a reply to a published notice. */
+  replyToMessageId?: string;
   createdAt: Date;
 }
 

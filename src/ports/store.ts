@@ -95,6 +95,12 @@ export interface InboxRow {
 
 /** Everything a use case may read or write inside one transaction. */
 export interface Tx {
+  /**
+   * The underlying unit of work, for database adapters of other ports (e.g. feedback repositories)
+   * that must write in this same transaction. Use cases pass it on and never look inside.
+   */
+  readonly handle: unknown;
+
   getMember(id: string): Promise<Member | null>;
   listMembers(): Promise<Member[]>;
   membersWithRole(role: Role): Promise<Member[]>;

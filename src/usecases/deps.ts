@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Platform, Reviewer, Role } from '../domain/model';
 import type { Clock } from '../ports/clock';
+import type { CardActionAnswer, InboundCardAction, InboundMessage } from '../ports/channel';
 import type { Publisher } from '../ports/publisher';
 import type { Store } from '../ports/store';
 import type { Target } from '../domain/submission';
@@ -21,6 +22,18 @@ export interface LexiconAdmin {
   list(category: string): string[];
 }
 
+/**
+ * A feature module's entry points (feedback, digests, …). The router offers each message and card
+ * action to the extensions before its own fallback; AppErrors they throw become replies as usual.
+ */
+export interface Extension {
+  name: string;
+  /** Returns true when it handled the message. */
+  onMessage?(deps: Deps, msg: InboundMessage): Promise<boolean>;
+  /** Returns an answer when the action is its own, null otherwise. */
+  onCardAction?(deps: Deps, action: InboundCardAction): Promise<CardActionAnswer | null>;
+}
+
 /** What every use case may use. Built once in the composition root (src/app.ts). */
 export interface Deps {
   store: Store;
@@ -30,6 +43,7 @@ export interface Deps {
   approvalChain: Role[];
   reviewer: Reviewer;
   lexicon?: LexiconAdmin;
+  extensions: Extension[];
   publishers: PublisherRegistry;
   publishing: { maxAttempts: number; retryBaseMs: number; leaseMs: number };
   /** This replica's stable identity, used as the owner of claims and leases. */

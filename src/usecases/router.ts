@@ -25,6 +25,7 @@ export async function handleMessage(deps: Deps, msg: InboundMessage): Promise<vo
       await submitDraft(deps, { ...base, fields, media: msg.images.map((key) => ({ kind: 'image' as const, key })) });
       return;
     }
+    for (const ext of deps.extensions) if (ext.onMessage && (await ext.onMessage(deps, msg))) return;
     const cmd = parseCommand(msg.text);
     switch (cmd.name) {
       case 'submit':
@@ -137,8 +138,13 @@ export async function handleCardAction(deps: Deps, action: InboundCardAction): P
         const draft = await reviseDraft(deps, { channel: action.channel, senderId: action.operatorId, replyTo, no: num(v.d), fields, keepTargets: true });
         return { toast: { type: 'success', content: `已提交第 ${draft.revision} 版，重新送审。` } };
       }
-      default:
+      default: {
+        for (const ext of deps.extensions) {
+          const answer = ext.onCardAction ? await ext.onCardAction(deps, action) : null;
+          if (answer) return answer;
+        }
         return { toast: { type: 'error', content: '不认识的操作，卡片可能已过期。' } };
+      }
     }
   } catch (e) {
     if (isAppError(e)) return { toast: { type: 'error', content: e.message } };

@@ -178,6 +178,7 @@ export function toInboundMessage(data: Obj, botOpenId: string | undefined): Mess
       images: flat.images,
       mentions,
       mentionsBot,
+      ...(str(message.parent_id) ? { replyToMessageId: str(message.parent_id) } : {}),
       createdAt: Number.isFinite(createdMs) && createdMs > 0 ? new Date(createdMs) : new Date(0),
     },
   };

@@ -1,0 +1,27 @@
+import type Router from '@koa/router';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { Config } from './config';
+import type { Deps, Extension } from './usecases/deps';
+
+/** What a feature module gets from the composition root. */
+export interface ModuleContext {
+  config: Config;
+  deps: Deps;
+  dataSource: DataSource;
+  logger: Logger;
+  /** Starts delivery of outbox messages written by the module (the app's pump). */
+  kick(): Promise<void>;
+}
+
+/** A feature module: chat entry points, HTTP routes and scheduled jobs, wired by src/app.ts. */
+export interface AppModule {
+  extension?: Extension;
+  routes?(router: Router): void;
+  jobs?: { name: string; cron: string; run(): Promise<void> }[];
+}
+
+/** The feature modules beyond the core loop. Each adds one line here. */
+export function createModules(_ctx: ModuleContext): AppModule[] {
+  return [];
+}
