@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
+import { FEEDBACK_ENTITIES } from './feedback-entities';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -21,7 +22,7 @@ export function createDataSource(url: string, options: { schema?: string } = {})
       type: 'postgres',
       url: target,
       schema: options.schema,
-      entities: ENTITIES,
+      entities: [...ENTITIES, ...FEEDBACK_ENTITIES],
       migrations: MIGRATIONS,
       migrationsRun: false,
       synchronize: false,
@@ -33,7 +34,7 @@ export function createDataSource(url: string, options: { schema?: string } = {})
   return new DataSource({
     type: 'better-sqlite3',
     database: target,
-    entities: ENTITIES,
+    entities: [...ENTITIES, ...FEEDBACK_ENTITIES],
     migrations: MIGRATIONS,
     migrationsRun: false,
     synchronize: false,
