@@ -18,7 +18,7 @@ import { systemClock } from '../ports/clock';
 import type { Publisher, PublishJob, PublishResult } from '../ports/publisher';
 import { PublishError } from '../ports/publisher';
 import { charLength, parseDraftBody, plainText } from './article-html';
-import { type CredentialListener, type FetchMedia, type Pacer, PlatformHttp, StepLog, field, filePart, formatBytes, requireString } from './http';
+import { type CredentialListener, type FetchMedia, type Pacer, PlatformHttp, StepLog, field, filePart, formatBytes, outcomeUnknown, requireString } from './http';
 import { type GrantContext, RefreshingGrant, TokenCache, type TokenSource, type TokenStore, fixedTokenSource, grantExpired, memoryTokenStore } from './token-cache';
 
 export const DOUYIN_DEFAULT_BASE_URL = 'https://open.douyin.com';
@@ -154,18 +154,22 @@ export class DouyinPublisher implements Publisher {
       await steps.clear('dy_create_at', 'dy_video_id', ...images.map((m) => `dy_img:${m.key}`));
     }
 
-    let created: unknown;
+    let create: () => Promise<unknown>;
     if (video) {
       const videoId = await steps.once('dy_video_id', () => this.uploadVideo(video));
-      await steps.record('dy_create_at', this.clock.now().toISOString());
-      created = await this.call(this.paths.createVideo, { json: { video_id: videoId, text } });
+      create = () => this.call(this.paths.createVideo, { json: { video_id: videoId, text } });
     } else {
       const imageIds: string[] = [];
       for (const img of images) imageIds.push(await steps.once(`dy_img:${img.key}`, () => this.uploadImage(img)));
-      await steps.record('dy_create_at', this.clock.now().toISOString());
-      created = await this.call(this.paths.createImageText, {
-        json: { image_list: imageIds.map((image_id) => ({ image_id })), text },
-      });
+      create = () => this.call(this.paths.createImageText, { json: { image_list: imageIds.map((image_id) => ({ image_id })), text } });
+    }
+    await steps.record('dy_create_at', this.clock.now().toISOString());
+    let created: unknown;
+    try {
+      created = await create();
+    } catch (e) {
+      if (!outcomeUnknown(e)) await steps.clear('dy_create_at');
+      throw e;
     }
     return this.record(steps, field(created, 'data'));
   }

@@ -167,6 +167,17 @@ function describe(e: unknown): string {
   return typeof err?.message === 'string' ? err.message : String(e);
 }
 
+/**
+ * True when a failed request may still have been carried out by the platform (time-out, lost
+ * connection, 5xx, unreadable answer): the result must be looked up before trying again. A
+ * platform error code (or 429) is a definite "not done".
+ */
+export function outcomeUnknown(e: unknown): boolean {
+  if (!(e instanceof PublishError)) return true;
+  const code = e.platformCode ?? '';
+  return code === 'timeout' || code === 'network' || code === 'malformed' || /^http_5\d\d$/.test(code);
+}
+
 /** Reads a field of an untyped JSON object. */
 export function field(obj: unknown, ...path: (string | number)[]): unknown {
   let cur: unknown = obj;

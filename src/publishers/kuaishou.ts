@@ -17,7 +17,7 @@ import { systemClock } from '../ports/clock';
 import type { Publisher, PublishJob, PublishResult } from '../ports/publisher';
 import { PublishError } from '../ports/publisher';
 import { charLength, parseDraftBody, plainText } from './article-html';
-import { type CredentialListener, type FetchMedia, type Pacer, PlatformHttp, StepLog, field, filePart, formatBytes, requireString } from './http';
+import { type CredentialListener, type FetchMedia, type Pacer, PlatformHttp, StepLog, field, filePart, formatBytes, outcomeUnknown, requireString } from './http';
 import { type GrantContext, RefreshingGrant, TokenCache, type TokenSource, type TokenStore, fixedTokenSource, grantExpired, memoryTokenStore } from './token-cache';
 
 export const KUAISHOU_DEFAULT_BASE_URL = 'https://open.kuaishou.com';
@@ -166,7 +166,13 @@ export class KuaishouPublisher implements Publisher {
       form.append('cover', filePart(coverFile), coverFile.name || 'cover.jpg');
     }
     await steps.record('ks_publish_at', this.clock.now().toISOString());
-    const res = await this.call('/openapi/photo/publish', { method: 'POST', form, query: { upload_token: upload.token } });
+    let res: unknown;
+    try {
+      res = await this.call('/openapi/photo/publish', { method: 'POST', form, query: { upload_token: upload.token } });
+    } catch (e) {
+      if (!outcomeUnknown(e)) await steps.clear('ks_publish_at');
+      throw e;
+    }
     return this.record(steps, field(res, 'video_info'));
   }
 

@@ -4,6 +4,7 @@
  * submission that they fall back to the manual publisher.
  */
 import { readFileSync } from 'node:fs';
+import { AppError } from '../domain/errors';
 import { PLATFORMS, PLATFORM_LABELS, type Platform } from '../domain/model';
 import type { Clock } from '../ports/clock';
 import { systemClock } from '../ports/clock';
@@ -162,7 +163,12 @@ export function createPlatformPublishers(env: Record<string, string | undefined>
   const configs = envAccounts(env);
   const file = env.ACCOUNTS_FILE?.trim();
   if (file) {
-    const text = (deps.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(file);
+    let text: string;
+    try {
+      text = (deps.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(file);
+    } catch (e) {
+      throw new AppError('accounts_file', `无法读取账号文件 ACCOUNTS_FILE=${file}：${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
     configs.push(...parseAccountsFile(text, file, env));
   }
 

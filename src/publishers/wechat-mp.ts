@@ -33,6 +33,7 @@ import {
   field,
   filePart,
   formatBytes,
+  outcomeUnknown,
   realSleep,
   requireString,
 } from './http';
@@ -136,7 +137,14 @@ export class WechatMpPublisher implements Publisher {
       const found = await this.confirmEarlierSubmit(job, steps);
       if (found) return found;
       await steps.record('wx_submit_at', this.clock.now().toISOString());
-      const res = await this.call('/cgi-bin/freepublish/submit', { media_id: mediaId });
+      let res: unknown;
+      try {
+        res = await this.call('/cgi-bin/freepublish/submit', { media_id: mediaId });
+      } catch (e) {
+        // WeChat answered "no": nothing was submitted, nothing to look up next time.
+        if (!outcomeUnknown(e)) await steps.clear('wx_submit_at');
+        throw e;
+      }
       await steps.record('wx_publish_id', requireString(res, '公众号', 'publish_id'));
       const msgDataId = field(res, 'msg_data_id');
       if (msgDataId !== undefined && msgDataId !== null) await steps.record('wx_msg_data_id', String(msgDataId));

@@ -26,6 +26,7 @@ import {
   field,
   filePart,
   formatBytes,
+  outcomeUnknown,
   requireString,
 } from './http';
 import { type GrantContext, TokenCache, fixedTokenSource, grantExpired } from './token-cache';
@@ -159,6 +160,7 @@ export class WeiboPublisher implements Publisher {
         const found = await this.findShared(status, steps.get('wb_share_at')!);
         if (found) return this.record(steps, found);
       }
+      if (!outcomeUnknown(e) && !(e instanceof PublishError && e.platformCode === '20032')) await steps.clear('wb_share_at');
       throw e;
     }
     return this.record(steps, res);

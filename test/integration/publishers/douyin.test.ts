@@ -57,6 +57,8 @@ describe('DouyinPublisher against the fake Douyin open platform', () => {
     expect(result.status).toBe('published');
     expect(errors[0]).toMatchObject({ retryable: true, platformCode: code });
     expect(fake.postCount).toBe(1);
+    // Only a lost answer makes the publisher look up and upload again; a definite refusal does not.
+    expect(fake.calls['/video/upload/']).toBe(path === '/video/upload/' ? 2 : 1);
   });
 
   it('a time-out on create that never reached Douyin: looked up, not found, uploaded again and created once', async () => {

@@ -137,9 +137,14 @@ describe('WechatMpPublisher against the fake 公众号 API', () => {
 
   it('reports the frequency limit as retryable with the platform code', async () => {
     fake.inject('/cgi-bin/freepublish/submit', { kind: 'rateLimit' });
-    const err = await expectPublishError(publisher().publish(makeJob(new StepStore())));
+    const store = new StepStore();
+    const err = await expectPublishError(publisher().publish(makeJob(store)));
     expect(err).toMatchObject({ retryable: true, platformCode: '45011' });
     expect(err.message).toContain('太频繁');
+    // A definite refusal: nothing was submitted, so the retry submits at once (no waiting to confirm).
+    expect((await publisher().publish(makeJob(store))).status).toBe('published');
+    expect(fake.calls['/cgi-bin/freepublish/batchget']).toBeUndefined();
+    expect(fake.postCount).toBe(1);
   });
 
   it('a time-out on submit is not resubmitted blindly: it waits, then resubmits once when nothing was published', async () => {
