@@ -3,6 +3,7 @@
  * the post. Cue lists live in ./lexicon/flags.json. Pure and deterministic.
  */
 import data from './lexicon/flags.json';
+import { explainSentiment } from './sentiment';
 import { normaliseText, splitClauses } from './text';
 
 export type FlagKind = 'complaint' | 'question' | 'error_report';
@@ -22,6 +23,11 @@ export interface FlagRules {
   questionStrong: Matcher;
   questionWeak: Matcher;
   rhetorical: Matcher;
+  /**
+   * A comment without a complaint cue whose sentiment score is at or below this is a complaint
+   * too (cue: its most negative word). undefined: cues only.
+   */
+  complaintScore?: number;
 }
 
 interface Matcher {
@@ -46,6 +52,7 @@ export const DEFAULT_FLAG_RULES: FlagRules = {
   questionStrong: toMatcher(data.question.strong, data.question.strongPatterns),
   questionWeak: toMatcher(data.question.weak, data.question.weakPatterns),
   rhetorical: toMatcher(data.rhetorical),
+  complaintScore: -0.5,
 };
 
 /** Earliest (then longest) match of any cue or pattern in `text`. */
@@ -76,13 +83,25 @@ function questionHit(normalised: string, rules: FlagRules): Hit | undefined {
   return undefined;
 }
 
+/** The most negative contribution of a clearly negative comment, as a complaint cue. */
+function negativeSentiment(text: string, threshold: number | undefined): Hit | undefined {
+  if (threshold === undefined) return undefined;
+  const e = explainSentiment(text);
+  if (e.score > threshold) return undefined;
+  let worst: { word: string; value: number } | undefined;
+  for (const h of e.hits) if (h.value < 0 && (!worst || h.value < worst.value)) worst = h;
+  return worst ? { index: 0, cue: worst.word } : undefined;
+}
+
 /** Flags of one comment, at most one per kind, in FLAG_KINDS order. */
 export function detectFlags(text: string, rules: FlagRules = DEFAULT_FLAG_RULES): Flag[] {
   const normalised = normaliseText(text);
   const out: Flag[] = [];
   const error = firstMatch(normalised, rules.errorReport);
   if (error) out.push({ kind: 'error_report', cue: error.cue });
-  const complaint = firstMatch(normalised, rules.complaint) ?? firstMatch(normalised, rules.rhetorical);
+  // The sentiment fallback is not used for error reports: 写错了 is negative without being a complaint.
+  const complaint =
+    firstMatch(normalised, rules.complaint) ?? firstMatch(normalised, rules.rhetorical) ?? (error ? undefined : negativeSentiment(text, rules.complaintScore));
   if (complaint) out.push({ kind: 'complaint', cue: complaint.cue });
   const question = questionHit(normalised, rules);
   if (question) out.push({ kind: 'question', cue: question.cue });

@@ -1,4 +1,4 @@
-import { detectFlags, type FlagKind } from '../../../src/domain/feedback';
+import { DEFAULT_FLAG_RULES, detectFlags, type FlagKind } from '../../../src/domain/feedback';
 
 const kinds = (t: string): FlagKind[] => detectFlags(t).map((f) => f.kind);
 
@@ -54,5 +54,15 @@ describe('detectFlags', () => {
   it('matches full-width text through normalisation', () => {
     expect(kinds('请拨打１２３４５投诉')).toContain('complaint');
     expect(detectFlags('活动几点开始？')[0]).toEqual({ kind: 'question', cue: '几点' });
+  });
+
+  it('treats a clearly negative comment without a cue as a complaint, with its worst word as cue', () => {
+    expect(detectFlags('垃圾服务，太失望了')).toEqual([{ kind: 'complaint', cue: '垃圾' }]);
+    expect(detectFlags('垃圾服务，太失望了', { ...DEFAULT_FLAG_RULES, complaintScore: undefined })).toEqual([]);
+    expect(detectFlags('有点慢')).toEqual([]); // mild: not flagged
+  });
+
+  it('does not turn an error report into a complaint through its negative words', () => {
+    expect(kinds('标题里的单位名称写错了')).toEqual(['error_report']);
   });
 });
