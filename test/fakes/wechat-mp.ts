@@ -88,6 +88,13 @@ export class FakeWechatMp {
     this.faults.set(path, list);
   }
 
+  /** A permanent image material, as if uploaded in the admin console (for a default cover). */
+  seedMaterial(): string {
+    const mediaId = this.id('MATERIAL_');
+    this.materials.set(mediaId, { bytes: 1024, type: 'image/jpeg' });
+    return mediaId;
+  }
+
   /** Finishes every publish still at status 1 with `status` (default 0). */
   settlePending(status = 0): void {
     for (const p of this.publishes.values()) {
