@@ -12,6 +12,7 @@ import { Jieba, TfIdf } from '@node-rs/jieba';
 import stopwordData from './lexicon/stopwords.json';
 import userdict from './lexicon/userdict.json';
 import degree from './lexicon/degree.json';
+import { getDefaultLexicon } from './lexicon';
 import { normaliseText } from './text';
 
 export interface Keyword {
@@ -98,7 +99,9 @@ function cleanForKeywords(text: string): string {
 /** Keeps a keyword, maps it (太精彩 → 精彩), or drops it (undefined). */
 function normaliseKeyword(word: string, stopwords: ReadonlySet<string>): string | undefined {
   let w = word.trim().toLowerCase();
-  const prefix = DEGREE_PREFIXES.find((p) => w.startsWith(p) && w.length - p.length >= 2);
+  // Only when the rest is a sentiment word: 太精彩 → 精彩, but 老年人 and 太阳能 stay.
+  const entries = getDefaultLexicon().entries;
+  const prefix = DEGREE_PREFIXES.find((p) => w.startsWith(p) && w.length - p.length >= 2 && entries.get(w.slice(p.length))?.sentiment !== undefined);
   if (prefix !== undefined) w = w.slice(prefix.length);
   if ([...w].length < 2) return undefined;
   if (!/[\p{Script=Han}a-z]/u.test(w)) return undefined; // numbers, symbols, emoji

@@ -27,9 +27,11 @@ describe('extractKeywords', () => {
     for (const banned of ['什么', '时候', '2024', '666', '赞', 'https', 'example', '小编']) expect(all).not.toContain(banned);
   });
 
-  it('strips a leading degree word (太精彩 → 精彩)', () => {
-    const all = extractKeywords(['非遗展演太精彩了'], { topKeywords: 20 }).map((k) => k.word);
+  it('strips a leading degree word from a sentiment word only (太精彩 → 精彩, 老年人 stays)', () => {
+    const all = extractKeywords(['非遗展演太精彩了', '老年人办事难', '太阳能路灯坏了'], { topKeywords: 20 }).map((k) => k.word);
     expect(all).not.toContain('太精彩');
+    expect(all).toContain('精彩');
+    expect(all).toEqual(expect.arrayContaining(['老年人', '太阳能']));
   });
 
   it('honours extra stopwords and minCount', () => {
