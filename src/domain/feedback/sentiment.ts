@@ -79,6 +79,8 @@ interface Hit {
   value: number;
   negated: boolean;
   source: Source;
+  /** Counted after an adversative marker (但是…): boosted. */
+  after?: boolean;
 }
 
 interface Pending {
@@ -131,7 +133,7 @@ export function explainSentiment(text: string, opts: SentimentOptions = {}): Sen
     let pending = fresh();
     const flush = (): void => {
       if (pending.negation > 0 && pending.standalone > 0) {
-        clauseHits.push({ word: '(negation)', clause: ci, value: -pending.standalone, negated: false, source: 'rule' });
+        clauseHits.push({ word: '(negation)', clause: ci, value: -pending.standalone, negated: false, source: 'rule', after: afterAdversative });
       }
       pending = fresh();
     };
@@ -156,6 +158,7 @@ export function explainSentiment(text: string, opts: SentimentOptions = {}): Sen
         const hit = applyModifiers(tok, e.sentiment, e.source ?? 'word', ci, pending);
         const q = quotes.find((r) => r.start <= clause.start + tok.start && clause.start + tok.end <= r.end);
         if (q !== undefined && hit.value > 0 && q.end - q.start - tok.word.length <= 1) hit.value *= SCARE_QUOTE_FACTOR;
+        hit.after = afterAdversative;
         clauseHits.push(hit);
         pending = fresh();
         return;
@@ -174,15 +177,15 @@ export function explainSentiment(text: string, opts: SentimentOptions = {}): Sen
       }
     });
     flush();
-    clauseHits.push(...ruleHits(body, ci, lexicon));
+    for (const h of ruleHits(body, ci, lexicon)) clauseHits.push({ ...h, after: afterAdversative });
 
     if (rhetorical && clauseHits.every((h) => h.value >= 0 || h.source === 'polite')) {
-      clauseHits.push({ word: '(rhetorical)', clause: ci, value: RHETORICAL_DEFAULT, negated: false, source: 'rule' });
+      clauseHits.push({ word: '(rhetorical)', clause: ci, value: RHETORICAL_DEFAULT, negated: false, source: 'rule', after: afterAdversative });
     }
     const exclamationFactor = 1 + EXCLAMATION_STEP * Math.min(exclamations, 3);
     for (const h of clauseHits) {
-      if (afterAdversative) h.value *= AFTER_ADVERSATIVE_FACTOR;
-      if (concessive) h.value *= CONCESSIVE_FACTOR;
+      if (h.after) h.value *= AFTER_ADVERSATIVE_FACTOR;
+      if (concessive && !h.after) h.value *= CONCESSIVE_FACTOR;
       if (question && h.source !== 'polite') h.value *= h.value > 0 ? QUESTION_POSITIVE_FACTOR : negativeInQuestion;
       if (rhetorical && h.value > 0 && h.source === 'word') h.value *= RHETORICAL_POSITIVE_FACTOR;
       h.value *= exclamationFactor;

@@ -72,6 +72,12 @@ describe('contrast', () => {
     expect(label('虽然态度还行，但是问题一个都没解决')).toBe('negative');
     expect(label('政策是好政策，可是根本落实不了')).toBe('negative');
   });
+  it('works inside one clause too, without damping what follows the marker', () => {
+    expect(label('服务好但是太慢')).toBe('negative');
+    expect(label('虽然慢但是服务好')).toBe('positive');
+    const [before, after] = explainSentiment('虽然慢但是服务好').hits;
+    expect(Math.abs(after.value)).toBeGreaterThan(Math.abs(before.value) * 3);
+  });
   it('a clause-initial 就是 is adversative', () => {
     expect(label('挺好的，就是太慢了')).toBe('negative');
   });
