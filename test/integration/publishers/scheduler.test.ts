@@ -7,6 +7,9 @@ import { createApp, type CopydeskApp } from '../../../src/app';
 import { readConfig } from '../../../src/config';
 import { DraftEntity } from '../../../src/db/entities';
 import { createPlatformPublishers } from '../../../src/publishers/registry';
+import { submitDraft } from '../../../src/usecases/submit';
+import { FakeDouyin } from '../../fakes/douyin';
+import { FakeKuaishou } from '../../fakes/kuaishou';
 import { FakeWechatMp } from '../../fakes/wechat-mp';
 import { FakeWeibo } from '../../fakes/weibo';
 import { buttonValues, cardText, sandboxClient } from '../../support/sandbox-client';
@@ -22,15 +25,20 @@ describe('platform publishers through the real scheduler', () => {
   const clock = new FakeClock('2026-11-30T02:00:00Z');
   const wechat = new FakeWechatMp();
   const weibo = new FakeWeibo();
+  const douyin = new FakeDouyin();
+  const kuaishou = new FakeKuaishou();
+  const fakes = [wechat, weibo, douyin, kuaishou];
   let db: Awaited<ReturnType<typeof testDatabase>>;
   let app: CopydeskApp;
   let server: { port: number; close(): Promise<void> };
   let client: ReturnType<typeof sandboxClient>;
 
   beforeAll(async () => {
-    await Promise.all([wechat.start(), weibo.start()]);
+    await Promise.all(fakes.map((f) => f.start()));
     wechat.now = () => Math.floor(clock.now().getTime() / 1000);
     weibo.now = () => clock.now();
+    douyin.now = () => clock.now();
+    kuaishou.now = () => clock.now();
     db = await testDatabase();
     const platforms = createPlatformPublishers(
       {
@@ -41,16 +49,25 @@ describe('platform publishers through the real scheduler', () => {
         WEIBO_ACCESS_TOKEN: weibo.accessToken,
         WEIBO_BASE_URL: weibo.baseUrl,
         WEIBO_LINK_URL: `https://${weibo.safeDomain}/news/`,
+        DOUYIN_ACCESS_TOKEN: douyin.accessToken,
+        DOUYIN_OPEN_ID: douyin.openId,
+        DOUYIN_BASE_URL: douyin.baseUrl,
+        KUAISHOU_APP_ID: kuaishou.appId,
+        KUAISHOU_ACCESS_TOKEN: kuaishou.accessToken,
+        KUAISHOU_BASE_URL: kuaishou.baseUrl,
       },
-      { fetchMedia: fakeFetchMedia(), clock, sleep: async (ms) => clock.advance(ms), timeoutMs: 500, pacingMs: { wechat: 0, weibo: 0 } },
+      { fetchMedia: fakeFetchMedia(), clock, sleep: async (ms) => clock.advance(ms), timeoutMs: 500, pacingMs: { wechat: 0, weibo: 0, douyin: 0, kuaishou: 0 } },
     );
-    expect(platforms.withoutCredentials).toEqual(['douyin', 'kuaishou']);
+    expect(platforms.withoutCredentials).toEqual([]);
     app = await createApp({
       config: readConfig({ DATABASE_URL: db.url, PUBLISH_MAX_ATTEMPTS: '3', PUBLISH_RETRY_BASE_SECONDS: '60', REPLICA_ID: 'replica-p' }),
       logger: pino({ level: 'silent' }),
       clock,
       dbSchema: db.schema,
       platformPublishers: platforms.byName,
+      // The pre-check has its own tests; here it must not stand between an approved draft and the
+      // publishers (it blocks a video for 公众号/微博, while 快手 needs one: see docs/publishers.md).
+      reviewer: { review: () => [] },
     });
     server = await app.listen(0);
     client = sandboxClient(`http://127.0.0.1:${server.port}`);
@@ -59,11 +76,17 @@ describe('platform publishers through the real scheduler', () => {
     await server?.close();
     await app?.stop();
     await db?.cleanup();
-    await Promise.all([wechat.stop(), weibo.stop()]);
+    await Promise.all(fakes.map((f) => f.stop()));
   });
 
-  const submitAndApprove = async (title: string) => {
-    await client.say(LIAISON, `投稿\n${title}\n分类：工作动态\n平台：公众号、微博\n今天召开了年终总结会，部署明年重点工作。`);
+  const submitAndApprove = async (title: string, targets = '公众号、微博', media?: { kind: 'video' | 'image'; key: string }[]) => {
+    const text = `投稿\n${title}\n分类：工作动态\n平台：${targets}\n今天召开了年终总结会，部署明年重点工作。`;
+    if (media) {
+      // Chat messages in the sandbox carry no files: submit with media through the use case.
+      await submitDraft(app.deps, { channel: 'sandbox', senderId: LIAISON, replyTo: { kind: 'user', id: LIAISON }, text, media });
+    } else {
+      await client.say(LIAISON, text);
+    }
     await app.settle();
     const no = Number(/#(\d+)/.exec(cardText((await client.botMessages(LIAISON)).at(-1)!.card))![1]);
     for (const who of [EDITOR, LEADER]) {
@@ -116,5 +139,24 @@ describe('platform publishers through the real scheduler', () => {
     expect(await draftState(no)).toBe('published');
     expect(wechat.postCount).toBe(before.wechat + 1);
     expect(weibo.postCount).toBe(before.weibo + 1);
+  });
+
+  it('publishes one approved draft with a video to all four platforms: exactly one post on each', async () => {
+    const before = fakes.map((f) => f.postCount);
+    const no = await submitAndApprove('四平台同步发布', '公众号、微博、抖音、快手', [
+      { kind: 'video', key: 'clip.mp4' },
+      { kind: 'image', key: 'cover.png' },
+    ]);
+    douyin.inject('/api/douyin/v1/video/create_video/', { kind: 'dropAfterCommit' });
+    kuaishou.inject('/openapi/photo/publish', { kind: 'rateLimit' });
+    await app.runJobs();
+    clock.advance(61_000);
+    await app.runJobs();
+    expect(await draftState(no)).toBe('published');
+    expect(fakes.map((f, i) => f.postCount - before[i]!)).toEqual([1, 1, 1, 1]);
+    expect(wechat.published.at(-1)!.article.content).toContain('<img src="http://mmbiz.qpic.cn/');
+    expect(douyin.items.at(-1)!.kind).toBe('video');
+    await app.runJobs();
+    expect(fakes.map((f, i) => f.postCount - before[i]!)).toEqual([1, 1, 1, 1]);
   });
 });
