@@ -16,6 +16,10 @@ import type { ChannelName, InboundMessage, Messenger } from './ports/channel';
 import { systemClock, type Clock } from './ports/clock';
 import type { Publisher } from './ports/publisher';
 import { createPublisherRouting } from './publishers/routing';
+import { createPlatformPublishers } from './publishers/registry';
+import type { MediaFile } from './publishers/http';
+import type { MediaRef } from './domain/model';
+import { announceCredentialProblem } from './usecases/credentials';
 import type { Deps } from './usecases/deps';
 import { deliverOutbox, processInbox } from './usecases/delivery';
 import { publishDue } from './usecases/publish';
@@ -91,6 +95,29 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
     },
   };
 
+  // Media of a draft: a URL is downloaded, a Feishu image key is fetched through the message it came with.
+  let feishu: FeishuChannel | undefined;
+  const fetchMedia = async (ref: MediaRef): Promise<MediaFile> => {
+    if (/^https?:\/\//.test(ref.key)) {
+      const res = await fetch(ref.key, { signal: AbortSignal.timeout(20_000) });
+      if (!res.ok) throw new Error(`素材下载失败：HTTP ${res.status}`);
+      return { bytes: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? 'application/octet-stream', name: ref.name ?? ref.key.split('/').pop() ?? 'media' };
+    }
+    if (feishu && ref.source) {
+      const bytes = await feishu.fetchResource(ref.source, ref.key, ref.kind === 'image' ? 'image' : 'file');
+      return { bytes, contentType: sniffImageType(bytes), name: ref.name ?? `${ref.key}.${sniffImageType(bytes).split('/')[1]}` };
+    }
+    throw new Error(`素材 ${ref.key} 无法获取（不是链接，也不是飞书消息中的图片）`);
+  };
+  const platforms = createPlatformPublishers(config.env, {
+    fetchMedia,
+    clock,
+    // Called from a publisher at run time, after `deps` exists.
+    onCredentialProblem: (problem) => {
+      announceCredentialProblem(deps, channelName, problem).catch((e) => logger.error({ err: e }, 'credential notice failed'));
+    },
+  });
+
   const deps: Deps = {
     store,
     clock,
@@ -100,8 +127,8 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
     reviewer: options.reviewer ?? engine,
     lexicon,
     extensions: [],
-    publishers: createPublisherRouting({ webhook: config.publishWebhook, platform: options.platformPublishers }),
-    publishing: { maxAttempts: config.publishMaxAttempts, retryBaseMs: config.publishRetryBaseSeconds * 1000, leaseMs: 5 * 60_000 },
+    publishers: createPublisherRouting({ webhook: config.publishWebhook, platform: { ...platforms.byName, ...options.platformPublishers }, accounts: platforms.accountPlatforms }),
+    publishing: { maxAttempts: config.publishMaxAttempts, retryBaseMs: config.publishRetryBaseSeconds * 1000, leaseMs: 5 * 60_000, pollMs: 60_000 },
     replicaId: config.env.REPLICA_ID || hostname(),
   };
 
@@ -151,7 +178,6 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
 
   const koa = new Koa();
   const router = new Router();
-  let feishu: FeishuChannel | undefined;
   if (config.feishu) {
     feishu = createFeishuChannel({ ...config.feishu, logger, clock, accept, onCardAction });
     messengers.feishu = feishu.messenger;
@@ -177,12 +203,17 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
     await publishDue(deps);
     await kick();
   };
+  const checkCredentials = async () => {
+    for (const warning of platforms.credentialWarnings(clock.now())) await announceCredentialProblem(deps, channelName, warning);
+    await kick();
+  };
 
   const tasks: ScheduledTask[] = [];
   const startJobs = () => {
     if (!options.cron) return;
     tasks.push(cron.schedule(config.publishCron, () => runJobs().catch((e) => logger.error({ err: e }, 'publish job failed')), { noOverlap: true, timezone: deps.zone }));
     tasks.push(cron.schedule('*/5 * * * * *', () => void kick(), { noOverlap: true }));
+    tasks.push(cron.schedule('0 9 * * *', () => checkCredentials().catch((e) => logger.error({ err: e }, 'credential check failed')), { noOverlap: true, timezone: deps.zone }));
     for (const job of moduleJobs) {
       tasks.push(cron.schedule(job.cron, () => job.run().then(kick).catch((e) => logger.error({ err: e, job: job.name }, 'job failed')), { noOverlap: true, timezone: deps.zone }));
     }
@@ -213,6 +244,7 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
       const server = koa.listen(port);
       await new Promise<void>((resolve) => server.once('listening', resolve));
       startJobs();
+      void checkCredentials().catch((e) => logger.error({ err: e }, 'credential check failed'));
       void kick();
       const address = server.address();
       return {
@@ -227,4 +259,12 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
       await store.close();
     },
   };
+}
+
+/** The image type from its first bytes (Feishu resources come without a reliable content type). */
+function sniffImageType(bytes: Buffer): string {
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return 'image/jpeg';
+  if (bytes.subarray(0, 4).toString('latin1') === 'GIF8') return 'image/gif';
+  return 'application/octet-stream';
 }

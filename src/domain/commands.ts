@@ -12,6 +12,7 @@ export type Command =
   | { name: 'schedule'; no: number; time: string }
   | { name: 'cancel'; no: number }
   | { name: 'retry'; no: number }
+  | { name: 'takedown'; no: number }
   | { name: 'bind' }
   | { name: 'role'; role: Role }
   | { name: 'words'; op: 'add'; category: string; word: string }
@@ -29,6 +30,7 @@ const patterns: [RegExp, (m: RegExpExecArray) => Command][] = [
   [new RegExp(`^\\/schedule\\s+${NO}\\s+(.+)$`, 'i'), (m) => ({ name: 'schedule', no: Number(m[1]), time: m[2].trim() })],
   [new RegExp(`^\\/cancel\\s+${NO}\\s*$`, 'i'), (m) => ({ name: 'cancel', no: Number(m[1]) })],
   [new RegExp(`^\\/retry\\s+${NO}\\s*$`, 'i'), (m) => ({ name: 'retry', no: Number(m[1]) })],
+  [new RegExp(`^\\/takedown\\s+${NO}\\s*$`, 'i'), (m) => ({ name: 'takedown', no: Number(m[1]) })],
   [/^\/bind\s*$/i, () => ({ name: 'bind' })],
   [/^\/words\s+add\s+(\S+)\s+(.+)$/i, (m) => ({ name: 'words', op: 'add', category: m[1], word: m[2].trim() })],
   [/^\/words\s+allow\s+(.+)$/i, (m) => ({ name: 'words', op: 'allow', word: m[1].trim() })],
@@ -60,6 +62,6 @@ export const HELP_TEXT = [
   '也可以发一条带标题的富文本消息，或发送 /new 填写表单。',
   '**查询**：/status 编号　/mine　**撤回**：/withdraw 编号　**修改**：/revise 编号 + 换行后的新稿件',
   '**排期**（成员、组长）：/schedule 编号 时间　/cancel 编号　/retry 编号',
-  '**管理**（组长）：/bind 把本群设为工作群　/role @某人 liaison|editor|deputy|leader',
+  '**管理**（组长）：/bind 把本群设为工作群　/role @某人 liaison|editor|deputy|leader　/takedown 编号 撤下已发布内容',
   '**词库**（组长）：/words add 类别 词语　/words allow 词语　/words list 类别',
 ].join('\n');

@@ -46,6 +46,8 @@ export interface MediaRef {
   kind: 'image' | 'video' | 'file';
   key: string;
   name?: string;
+  /** The chat message the media came with (a Feishu image key is fetched through its message). */
+  source?: string;
 }
 
 export interface RevisionContent {

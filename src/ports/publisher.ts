@@ -43,5 +43,11 @@ export class PublishError extends Error {
 export interface Publisher {
   /** e.g. `webhook`, `manual`, `wechat`. */
   readonly name: string;
+  /**
+   * Publishes, resuming from `job.steps`. `pending` from a platform publisher means the platform is
+   * still working (e.g. WeChat's asynchronous publish): the core calls `publish` again later.
+   */
   publish(job: PublishJob): Promise<PublishResult>;
+  /** Removes a published post where the platform allows it (`externalId` as returned when published). */
+  takedown?(externalId: string): Promise<void>;
 }

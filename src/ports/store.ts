@@ -46,7 +46,7 @@ export interface DecisionRecord {
   createdAt: Date;
 }
 
-export type PublicationState = 'scheduled' | 'publishing' | 'pending' | 'published' | 'failed' | 'cancelled';
+export type PublicationState = 'scheduled' | 'publishing' | 'pending' | 'published' | 'failed' | 'cancelled' | 'removed';
 
 export interface PublicationRecord {
   id: number;

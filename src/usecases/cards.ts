@@ -133,6 +133,7 @@ export const PUBLICATION_LABELS: Record<PublicationRecord['state'], string> = {
   published: '已发布',
   failed: '发布失败',
   cancelled: '已取消',
+  removed: '已撤下',
 };
 
 export function noticeCard(title: string, text: string, color = 'blue', buttons: { label: string; type?: string; value: Record<string, unknown> }[] = []): CardBody {

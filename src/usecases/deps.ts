@@ -45,7 +45,7 @@ export interface Deps {
   lexicon?: LexiconAdmin;
   extensions: Extension[];
   publishers: PublisherRegistry;
-  publishing: { maxAttempts: number; retryBaseMs: number; leaseMs: number };
+  publishing: { maxAttempts: number; retryBaseMs: number; leaseMs: number; /** How soon an asynchronous platform publish is checked again. */ pollMs: number };
   /** This replica's stable identity, used as the owner of claims and leases. */
   replicaId: string;
 }

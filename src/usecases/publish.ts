@@ -86,9 +86,13 @@ async function publishOne(deps: Deps, claimed: PublicationRecord): Promise<void>
       await tx.updatePublication(p.id, { state: 'published', url: result.url ?? null, externalId: result.externalId ?? null, publishedAt: deps.clock.now(), leaseOwner: null, leaseUntil: null, lastError: null });
       await tx.audit({ actor: 'system', action: 'publication_published', subject: `publication:${p.id}`, detail: { platform: p.platform, url: result.url ?? null } });
       log.info({ url: result.url }, 'published');
+    } else if (result?.status === 'pending' && claimed.publisher !== 'manual') {
+      // The platform is still working (asynchronous publish): look again later, without using up an attempt.
+      await tx.updatePublication(p.id, { state: 'scheduled', dueAt: new Date(deps.clock.now().getTime() + deps.publishing.pollMs), attempts: Math.max(0, p.attempts - 1), leaseOwner: null, leaseUntil: null });
+      log.info('platform still publishing; will check again');
     } else if (result?.status === 'pending') {
       await tx.updatePublication(p.id, { state: 'pending', leaseOwner: null, leaseUntil: null });
-      if (claimed.publisher === 'manual') {
+      {
         const editors = [...(await tx.membersWithRole('editor')), ...(await tx.membersWithRole('leader'))];
         const seen = new Set<string>();
         for (const m of editors) {

@@ -12,6 +12,7 @@ import { tell } from './notify';
 import { confirmManualPublication } from './publish';
 import { listMine, sendHelp, sendNewForm, showStatus } from './queries';
 import { cancelSchedule, rescheduleDraft, retryPublishing, withdrawDraft } from './schedule';
+import { confirmTakedown, requestTakedown } from './takedown';
 import { maskPersonalData, parseOptions, reviseDraft, submitDraft } from './submit';
 
 /** Maps a chat message to its use case. AppErrors become a clear reply; anything else is reported and re-thrown. */
@@ -22,14 +23,14 @@ export async function handleMessage(deps: Deps, msg: InboundMessage): Promise<vo
     if (msg.title !== undefined && msg.title.trim() !== '' && !msg.text.trim().startsWith('/')) {
       // A rich-text post: its title and content are the draft; field lines still apply.
       const fields = parseDraftLines(msg.text.replace(/^\s*(投稿|\/submit)\s*/i, '').split(/\r?\n/), parseOptions(deps), msg.title);
-      await submitDraft(deps, { ...base, fields, media: msg.images.map((key) => ({ kind: 'image' as const, key })) });
+      await submitDraft(deps, { ...base, fields, media: msg.images.map((key) => ({ kind: 'image' as const, key, source: msg.messageId })) });
       return;
     }
     for (const ext of deps.extensions) if (ext.onMessage && (await ext.onMessage(deps, msg))) return;
     const cmd = parseCommand(msg.text);
     switch (cmd.name) {
       case 'submit':
-        await submitDraft(deps, { ...base, text: cmd.text, media: msg.images.map((key) => ({ kind: 'image' as const, key })) });
+        await submitDraft(deps, { ...base, text: cmd.text, media: msg.images.map((key) => ({ kind: 'image' as const, key, source: msg.messageId })) });
         return;
       case 'new':
         return await sendNewForm(deps, { channel: msg.channel, replyTo });
@@ -51,6 +52,8 @@ export async function handleMessage(deps: Deps, msg: InboundMessage): Promise<vo
         await reply(deps, msg, text);
         return;
       }
+      case 'takedown':
+        return await requestTakedown(deps, { ...base, no: cmd.no });
       case 'bind':
         return await bindChat(deps, { ...base, chatId: msg.chatId, chatType: msg.chatType });
       case 'role':
@@ -124,6 +127,8 @@ export async function handleCardAction(deps: Deps, action: InboundCardAction): P
         const draft = await maskPersonalData(deps, { channel: action.channel, operatorId: action.operatorId, no: num(v.d), revision: num(v.r) });
         return { toast: { type: 'success', content: `已脱敏，生成第 ${draft.revision} 版并重新送审。` } };
       }
+      case 'takedown':
+        return await confirmTakedown(deps, { operatorId: action.operatorId, no: num(v.d) });
       case 'manual_done':
         return await confirmManualPublication(deps, { operatorId: action.operatorId, publicationId: num(v.p), link: str(action.formValue.link) });
       case 'new': {
