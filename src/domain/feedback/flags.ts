@@ -89,7 +89,8 @@ function negativeSentiment(text: string, threshold: number | undefined): Hit | u
   const e = explainSentiment(text);
   if (e.score > threshold) return undefined;
   let worst: { word: string; value: number } | undefined;
-  for (const h of e.hits) if (h.value < 0 && (!worst || h.value < worst.value)) worst = h;
+  // Only words and matched text make a cue, not markers such as "(rhetorical)".
+  for (const h of e.hits) if (h.value < 0 && !/^\(|^\?+$/.test(h.word) && (!worst || h.value < worst.value)) worst = h;
   return worst ? { index: 0, cue: worst.word } : undefined;
 }
 

@@ -87,12 +87,13 @@ interface Pending {
   negation: number; // how many negations
   strength: number; // weakest negation strength seen (不太 < 不)
   standalone: number; // weight if the negation governs nothing (毫无)
+  standaloneWord: string;
   degree: number;
   negationBeforeDegree: boolean;
   end: number; // end offset of the last modifier, -1 if none
 }
 
-const fresh = (): Pending => ({ negation: 0, strength: 1, standalone: 0, degree: 1, negationBeforeDegree: false, end: -1 });
+const fresh = (): Pending => ({ negation: 0, strength: 1, standalone: 0, standaloneWord: '', degree: 1, negationBeforeDegree: false, end: -1 });
 
 const NEGATION_CHARS = /不|没|无|非|未|别/;
 const DEGREE_CHARS = /很|太|真|非常|特别|十分|极|超|挺|蛮|相当/;
@@ -133,7 +134,7 @@ export function explainSentiment(text: string, opts: SentimentOptions = {}): Sen
     let pending = fresh();
     const flush = (): void => {
       if (pending.negation > 0 && pending.standalone > 0) {
-        clauseHits.push({ word: '(negation)', clause: ci, value: -pending.standalone, negated: false, source: 'rule', after: afterAdversative });
+        clauseHits.push({ word: pending.standaloneWord, clause: ci, value: -pending.standalone, negated: false, source: 'rule', after: afterAdversative });
       }
       pending = fresh();
     };
@@ -166,7 +167,10 @@ export function explainSentiment(text: string, opts: SentimentOptions = {}): Sen
       if (e.negation !== undefined) {
         pending.negation += 1;
         pending.strength = Math.min(pending.strength, e.negation);
-        pending.standalone = Math.max(pending.standalone, e.standalone ?? 0);
+        if ((e.standalone ?? 0) > pending.standalone) {
+          pending.standalone = e.standalone ?? 0;
+          pending.standaloneWord = tok.word;
+        }
         pending.end = tok.end;
         return;
       }
