@@ -19,7 +19,7 @@ describe('DouyinPublisher against the fake Douyin open platform', () => {
   const imageJob = { platform: 'douyin' as const, title: '活动掠影', body: '图集', media: [{ kind: 'image' as const, key: 'a.png' }, { kind: 'image' as const, key: 'b.png' }] };
 
   function publisher(over: Partial<DouyinOptions> = {}) {
-    return new DouyinPublisher({ accessToken: fake.accessToken, openId: fake.openId, baseUrl: fake.baseUrl, fetchMedia: fakeFetchMedia(), clock, timeoutMs: 300, ...over });
+    return new DouyinPublisher({ accessToken: fake.accessToken, openId: fake.openId, baseUrl: fake.baseUrl, fetchMedia: fakeFetchMedia(), clock, timeoutMs: 5000, ...over });
   }
 
   it('uploads the video, then creates the post with title and text', async () => {
@@ -64,7 +64,7 @@ describe('DouyinPublisher against the fake Douyin open platform', () => {
   it('a time-out on create that never reached Douyin: looked up, not found, uploaded again and created once', async () => {
     fake.inject('/api/douyin/v1/video/create_video/', { kind: 'hang' });
     const store = new StepStore();
-    const { result, errors } = await runLikeCore(publisher(), store, videoJob);
+    const { result, errors } = await runLikeCore(publisher({ timeoutMs: 250 }), store, videoJob);
     expect(errors[0]).toMatchObject({ retryable: true, platformCode: 'timeout' });
     expect(result.status).toBe('published');
     expect(fake.calls['/video/upload/']).toBe(2);

@@ -19,7 +19,7 @@ describe('KuaishouPublisher against the fake Kuaishou open platform', () => {
   const videoJob = { platform: 'kuaishou' as const, title: '安全生产月', body: '一起学习安全知识。', media: [{ kind: 'video' as const, key: 'clip.mp4' }, { kind: 'image' as const, key: 'cover.png' }] };
 
   function publisher(over: Partial<KuaishouOptions> = {}) {
-    return new KuaishouPublisher({ appId: fake.appId, accessToken: fake.accessToken, baseUrl: fake.baseUrl, fetchMedia: fakeFetchMedia(), clock, timeoutMs: 300, ...over });
+    return new KuaishouPublisher({ appId: fake.appId, accessToken: fake.accessToken, baseUrl: fake.baseUrl, fetchMedia: fakeFetchMedia(), clock, timeoutMs: 5000, ...over });
   }
 
   it('starts an upload, uploads the video to the named endpoint, then publishes with caption and cover', async () => {
@@ -50,7 +50,7 @@ describe('KuaishouPublisher against the fake Kuaishou open platform', () => {
   ])('retries a %s and posts once', async (_label, path, fault, code) => {
     fake.inject(path, fault);
     const store = new StepStore();
-    const { result, errors } = await runLikeCore(publisher(), store, videoJob);
+    const { result, errors } = await runLikeCore(publisher(fault.kind === 'hang' ? { timeoutMs: 250 } : {}), store, videoJob);
     expect(result.status).toBe('published');
     expect(errors[0]).toMatchObject({ retryable: true, platformCode: code });
     expect(fake.postCount).toBe(1);
@@ -79,7 +79,7 @@ describe('KuaishouPublisher against the fake Kuaishou open platform', () => {
   it('a time-out on publish that never reached Kuaishou uploads again (single-use token) and publishes once', async () => {
     fake.inject('/openapi/photo/publish', { kind: 'hang' });
     const store = new StepStore();
-    const { result } = await runLikeCore(publisher(), store, videoJob);
+    const { result } = await runLikeCore(publisher({ timeoutMs: 250 }), store, videoJob);
     expect(result.status).toBe('published');
     expect(fake.calls['/openapi/photo/start_upload']).toBe(2);
     expect(fake.postCount).toBe(1);

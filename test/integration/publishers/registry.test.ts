@@ -127,7 +127,7 @@ describe('one approved draft to all four platforms', () => {
         KUAISHOU_ACCESS_TOKEN: fakes.kuaishou.accessToken,
         KUAISHOU_BASE_URL: fakes.kuaishou.baseUrl,
       },
-      { fetchMedia, clock, sleep: fakeSleep(clock), timeoutMs: 300 },
+      { fetchMedia, clock, sleep: fakeSleep(clock), timeoutMs: 5000 },
     );
     expect(reg.withoutCredentials).toEqual([]);
     fakes.wechat.nextPublishStatuses = [1, 0];

@@ -56,7 +56,7 @@ describe('platform publishers through the real scheduler', () => {
         KUAISHOU_ACCESS_TOKEN: kuaishou.accessToken,
         KUAISHOU_BASE_URL: kuaishou.baseUrl,
       },
-      { fetchMedia: fakeFetchMedia(), clock, sleep: async (ms) => clock.advance(ms), timeoutMs: 500, pacingMs: { wechat: 0, weibo: 0, douyin: 0, kuaishou: 0 } },
+      { fetchMedia: fakeFetchMedia(), clock, sleep: async (ms) => clock.advance(ms), timeoutMs: 5000, pacingMs: { wechat: 0, weibo: 0, douyin: 0, kuaishou: 0 } },
     );
     expect(platforms.withoutCredentials).toEqual([]);
     app = await createApp({

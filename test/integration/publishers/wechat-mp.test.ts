@@ -25,7 +25,7 @@ describe('WechatMpPublisher against the fake 公众号 API', () => {
       fetchMedia: fakeFetchMedia(),
       clock,
       sleep: fakeSleep(clock),
-      timeoutMs: 300,
+      timeoutMs: 5000,
       pollAttempts: 3,
       pollIntervalMs: 2000,
       ...over,
@@ -150,7 +150,7 @@ describe('WechatMpPublisher against the fake 公众号 API', () => {
   it('a time-out on submit is not resubmitted blindly: it waits, then resubmits once when nothing was published', async () => {
     fake.inject('/cgi-bin/freepublish/submit', { kind: 'hang' });
     const store = new StepStore();
-    const p = publisher();
+    const p = publisher({ timeoutMs: 250 });
     const first = await expectPublishError(p.publish(makeJob(store)));
     expect(first).toMatchObject({ retryable: true, platformCode: 'timeout' });
     const second = await expectPublishError(p.publish(makeJob(store)));

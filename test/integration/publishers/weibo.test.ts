@@ -25,7 +25,7 @@ describe('WeiboPublisher against the fake Weibo API', () => {
       linkUrl: 'https://www.example.gov.cn/news/1.html',
       fetchMedia: fakeFetchMedia(),
       clock,
-      timeoutMs: 300,
+      timeoutMs: 5000,
       ...over,
     });
   }
@@ -69,7 +69,7 @@ describe('WeiboPublisher against the fake Weibo API', () => {
   ])('retries a %s and posts once', async (_label, fault, code) => {
     fake.inject('/2/statuses/share.json', fault);
     const store = new StepStore();
-    const { result, errors } = await runLikeCore(publisher(), store, { platform: 'weibo', title: '', body: '第一段。\n\n第二段。' });
+    const { result, errors } = await runLikeCore(publisher(fault.kind === 'hang' ? { timeoutMs: 250 } : {}), store, { platform: 'weibo', title: '', body: '第一段。\n\n第二段。' });
     expect(result.status).toBe('published');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ retryable: true, platformCode: code });
