@@ -4,7 +4,7 @@
  * what follows; terms inside quotation marks or 《》 (a quoted policy, a title) are skipped;
  * some terms only count before a selling word (国家级品质, 100%有效).
  */
-import { normaliseForData } from './fold';
+import { normaliseForData, type Normalised } from './fold';
 
 export interface AdHit {
   start: number;
@@ -40,6 +40,7 @@ const TERMS: AdTerm[] = [
   { term: '最赚钱' },
   { term: '最正宗' },
   { term: '最专业' },
+  { term: '全网最低价' },
   { term: '全网最' },
   { term: '史上最' },
   { term: '全国最低' },
@@ -67,11 +68,11 @@ const TERMS: AdTerm[] = [
   { term: '前无古人' },
   { term: '遥遥领先' },
   { term: '包治百病' },
-  { term: '根治' , skipBefore: /(?:从|源头|系统|标本兼治|综合|彻底)$/ },
+  { term: '根治', skipBefore: /(?:从|源头上?|系统|标本兼治|综合|彻底|长效|有效)$/ },
   { term: '零风险' },
   { term: '无副作用' },
   { term: '永不反弹' },
-  { term: '王牌' , needAfter: SELLING },
+  { term: '王牌', needAfter: SELLING },
 ];
 
 const OPENERS: Record<string, string> = { '“': '”', '「': '」', '『': '』', '《': '》', '"': '"' };
@@ -92,8 +93,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const ALL = new RegExp(TERMS.map((t) => escape(t.term)).sort((a, b) => b.length - a.length).join('|'), 'g');
 const BY_TERM = new Map(TERMS.map((t) => [t.term, t]));
 
-export function findAdLawTerms(text: string): AdHit[] {
-  const view = normaliseForData(text);
+export function findAdLawTerms(text: string, view: Normalised = normaliseForData(text)): AdHit[] {
   const v = view.text;
   const out: AdHit[] = [];
   ALL.lastIndex = 0;

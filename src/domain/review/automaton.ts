@@ -14,18 +14,253 @@ export type MatchSink = (pattern: number, start: number, end: number) => void;
 
 const EMPTY = -1;
 
+interface Built {
+  code: Int32Array;
+  base: Int32Array;
+  check: Int32Array;
+  fail: Int32Array;
+  term: Int32Array;
+  emit: Int32Array;
+  lengths: Int32Array;
+  maxLen: number;
+}
+
+/** Builds the automaton's arrays (kept out of the class so that every hot loop works on locals). */
+function build(patterns: readonly string[]): Built {
+  const lengths = new Int32Array(patterns.length);
+  // 1. alphabet: frequent units get small codes, so the dense root sits at the front.
+  const freq = new Int32Array(65536);
+  let maxLen = 1;
+  let totalUnits = 0;
+  for (let id = 0; id < patterns.length; id++) {
+    const p = patterns[id];
+    lengths[id] = p.length;
+    if (p.length > maxLen) maxLen = p.length;
+    totalUnits += p.length;
+    for (let i = 0; i < p.length; i++) freq[p.charCodeAt(i)]++;
+  }
+  const used: number[] = [];
+  for (let c = 0; c < 65536; c++) if (freq[c] > 0) used.push(c);
+  used.sort((x, y) => freq[y] - freq[x]);
+  const code = new Int32Array(65536);
+  used.forEach((c, i) => (code[c] = i + 1));
+  const K = used.length;
+
+  // 2. intermediate trie: first-child / next-sibling lists, a direct table for the root's
+  //    children and an open-addressing table (node, code) -> child for the others.
+  let cap = Math.min(totalUnits + 1, 1 << 16);
+  let firstChild = new Int32Array(cap).fill(EMPTY);
+  let nextSibling = new Int32Array(cap).fill(EMPTY);
+  let nodeCode = new Int32Array(cap);
+  let nodeTerm = new Int32Array(cap).fill(EMPTY);
+  const rootChild = new Int32Array(K + 1).fill(EMPTY);
+  let nodes = 1;
+  const growNodes = () => {
+    cap *= 2;
+    const g = (x: Int32Array, fill: number) => {
+      const y = new Int32Array(cap);
+      if (fill !== 0) y.fill(fill, x.length);
+      y.set(x);
+      return y;
+    };
+    firstChild = g(firstChild, EMPTY);
+    nextSibling = g(nextSibling, EMPTY);
+    nodeCode = g(nodeCode, 0);
+    nodeTerm = g(nodeTerm, EMPTY);
+  };
+  let hcap = 1 << 16;
+  let hmask = hcap - 1;
+  let hNode = new Int32Array(hcap).fill(EMPTY);
+  let hCode = new Int32Array(hcap);
+  let hChild = new Int32Array(hcap);
+  const slotOf = (node: number, k: number) => {
+    let h = (Math.imul(node, 0x9e3779b1) ^ Math.imul(k, 0x85ebca6b)) & hmask;
+    while (hNode[h] !== EMPTY && !(hNode[h] === node && hCode[h] === k)) h = (h + 1) & hmask;
+    return h;
+  };
+  const growHash = () => {
+    const on = hNode;
+    const oc = hCode;
+    const ch = hChild;
+    hcap *= 2;
+    hmask = hcap - 1;
+    hNode = new Int32Array(hcap).fill(EMPTY);
+    hCode = new Int32Array(hcap);
+    hChild = new Int32Array(hcap);
+    for (let i = 0; i < on.length; i++) {
+      if (on[i] === EMPTY) continue;
+      const h = slotOf(on[i], oc[i]);
+      hNode[h] = on[i];
+      hCode[h] = oc[i];
+      hChild[h] = ch[i];
+    }
+  };
+  for (let id = 0; id < patterns.length; id++) {
+    const p = patterns[id];
+    if (p.length === 0) continue;
+    let node = 0;
+    for (let i = 0; i < p.length; i++) {
+      const k = code[p.charCodeAt(i)];
+      let child = EMPTY;
+      let h = 0;
+      if (node === 0) child = rootChild[k];
+      else {
+        h = slotOf(node, k);
+        if (hNode[h] !== EMPTY) child = hChild[h];
+      }
+      if (child === EMPTY) {
+        if (nodes >= cap) growNodes();
+        child = nodes++;
+        nodeCode[child] = k;
+        if (node === 0) rootChild[k] = child;
+        else {
+          nextSibling[child] = firstChild[node];
+          firstChild[node] = child;
+          hNode[h] = node;
+          hCode[h] = k;
+          hChild[h] = child;
+          if (nodes * 2 > hcap) growHash();
+        }
+      }
+      node = child;
+    }
+    if (nodeTerm[node] === EMPTY) nodeTerm[node] = id;
+  }
+
+  // 3. double array, placed breadth first. Free slots are found through `skip`, a
+  //    path-compressed "next possibly free slot" array; nodes with several children start
+  //    their search at `multiStart`, which moves on when the region behind it is too full
+  //    for them (single-child nodes still fill the holes left there).
+  let size = Math.max(K + 2, nodes + (nodes >> 1) + 16) + K + 1;
+  let base = new Int32Array(size);
+  let check = new Int32Array(size).fill(EMPTY);
+  let term = new Int32Array(size).fill(EMPTY);
+  let skip = new Int32Array(size);
+  const ensure = (n: number) => {
+    if (n < size) return;
+    let s = size;
+    while (s <= n) s *= 2;
+    const nb = new Int32Array(s);
+    nb.set(base);
+    const nc = new Int32Array(s).fill(EMPTY);
+    nc.set(check);
+    const nt = new Int32Array(s).fill(EMPTY);
+    nt.set(term);
+    const ns = new Int32Array(s);
+    ns.set(skip);
+    base = nb;
+    check = nc;
+    term = nt;
+    skip = ns;
+    size = s;
+  };
+  /** First free slot >= p (skip[r] === 0 means "not yet skipped"). */
+  const free = (p: number): number => {
+    let r = p;
+    for (;;) {
+      if (r + 1 >= size) ensure(r + 1);
+      if (check[r] === EMPTY) break;
+      r = skip[r] > r ? skip[r] : r + 1;
+    }
+    while (p < r) {
+      const nx = skip[p] > p ? skip[p] : p + 1;
+      skip[p] = r;
+      p = nx;
+    }
+    return r;
+  };
+  check[0] = 0;
+  const daOf = new Int32Array(nodes); // trie node -> double-array slot
+  const order = new Int32Array(nodes); // trie nodes in BFS order
+  let orderLen = 1;
+  let multiStart = 1;
+  let maxBase = 0;
+  const kids: number[] = [];
+  for (let q = 0; q < orderLen; q++) {
+    const tn = order[q];
+    const s = daOf[tn];
+    kids.length = 0;
+    if (tn === 0) {
+      for (let k = 1; k <= K; k++) if (rootChild[k] !== EMPTY) kids.push(rootChild[k]);
+    } else for (let x = firstChild[tn]; x !== EMPTY; x = nextSibling[x]) kids.push(x);
+    if (kids.length === 0) continue;
+    if (kids.length > 1) kids.sort((x, y) => nodeCode[x] - nodeCode[y]);
+    const c0 = nodeCode[kids[0]];
+    const cLast = nodeCode[kids[kids.length - 1]];
+    let p: number;
+    if (kids.length === 1) p = free(Math.max(1, c0));
+    else {
+      let attempts = 0;
+      p = free(Math.max(multiStart, c0));
+      for (;;) {
+        const b = p - c0;
+        if (b + cLast + 1 >= size) ensure(b + cLast + 1);
+        let ok = true;
+        for (let j = 1; j < kids.length; j++) {
+          if (check[b + nodeCode[kids[j]]] !== EMPTY) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) break;
+        attempts++;
+        p = free(p + 1);
+      }
+      if (attempts > 16) multiStart = p;
+    }
+    const b = p - c0;
+    base[s] = b;
+    if (b > maxBase) maxBase = b;
+    for (let j = 0; j < kids.length; j++) {
+      const kid = kids[j];
+      const slot = b + nodeCode[kid];
+      check[slot] = s;
+      term[slot] = nodeTerm[kid];
+      daOf[kid] = slot;
+      order[orderLen++] = kid;
+    }
+  }
+  ensure(maxBase + K + 1); // every base + code lookup stays inside the arrays
+
+  // 4. failure links and output links, breadth first.
+  const fail = new Int32Array(size);
+  const emit = new Int32Array(size).fill(EMPTY);
+  for (let q = 1; q < orderLen; q++) {
+    const tn = order[q];
+    const t = daOf[tn];
+    const s = check[t];
+    const k = nodeCode[tn];
+    let f = 0;
+    if (s !== 0) {
+      let g = fail[s];
+      for (;;) {
+        const n = base[g] + k;
+        if (check[n] === g && n !== 0) {
+          f = n;
+          break;
+        }
+        if (g === 0) break;
+        g = fail[g];
+      }
+    }
+    fail[t] = f;
+    emit[t] = term[t] !== EMPTY ? t : emit[f];
+  }
+  return { code, base, check, fail, term, emit, lengths, maxLen };
+}
+
 export class Automaton {
   /** Number of patterns (ids 0..size-1). */
   readonly size: number;
   readonly maxLen: number;
   private readonly code: Int32Array;
-  private base: Int32Array;
-  private check: Int32Array;
-  private fail: Int32Array;
+  private readonly base: Int32Array;
+  private readonly check: Int32Array;
+  private readonly fail: Int32Array;
   /** Pattern id ending at a state, or -1. */
-  private term: Int32Array;
+  private readonly term: Int32Array;
   /** First state in the failure chain (itself included) that ends a pattern, or -1. */
-  private emit: Int32Array;
+  private readonly emit: Int32Array;
   private readonly lengths: Int32Array;
   private readonly fold: FoldTable;
 
@@ -33,153 +268,15 @@ export class Automaton {
   constructor(patterns: readonly string[]) {
     this.fold = foldTable();
     this.size = patterns.length;
-    this.lengths = new Int32Array(patterns.length);
-    // 1. alphabet: frequent units get small codes, so the dense root sits at the front.
-    const freq = new Map<number, number>();
-    let maxLen = 1;
-    let totalUnits = 0;
-    for (const p of patterns) {
-      if (p.length > maxLen) maxLen = p.length;
-      totalUnits += p.length;
-      for (let i = 0; i < p.length; i++) {
-        const c = p.charCodeAt(i);
-        freq.set(c, (freq.get(c) ?? 0) + 1);
-      }
-    }
-    this.maxLen = maxLen;
-    const byFreq = [...freq.entries()].sort((a, b) => b[1] - a[1]);
-    this.code = new Int32Array(65536);
-    byFreq.forEach(([c], i) => (this.code[c] = i + 1));
-    const K = byFreq.length;
-
-    // 2. intermediate trie: first-child / next-sibling lists, plus a direct table for the root.
-    let cap = Math.max(16, totalUnits + 1);
-    let firstChild = new Int32Array(cap).fill(EMPTY);
-    let nextSibling = new Int32Array(cap).fill(EMPTY);
-    let nodeCode = new Int32Array(cap);
-    let nodeTerm = new Int32Array(cap).fill(EMPTY);
-    const rootChild = new Int32Array(K + 1).fill(EMPTY);
-    let nodes = 1;
-    const grow = () => {
-      cap *= 2;
-      const g = (a: Int32Array, fill: number) => {
-        const b = new Int32Array(cap).fill(fill);
-        b.set(a);
-        return b;
-      };
-      firstChild = g(firstChild, EMPTY);
-      nextSibling = g(nextSibling, EMPTY);
-      nodeCode = g(nodeCode, 0);
-      nodeTerm = g(nodeTerm, EMPTY);
-    };
-    for (let id = 0; id < patterns.length; id++) {
-      const p = patterns[id];
-      this.lengths[id] = p.length;
-      if (p.length === 0) continue;
-      let node = 0;
-      for (let i = 0; i < p.length; i++) {
-        const k = this.code[p.charCodeAt(i)];
-        let child = EMPTY;
-        if (node === 0) child = rootChild[k];
-        else for (let x = firstChild[node]; x !== EMPTY; x = nextSibling[x]) if (nodeCode[x] === k) { child = x; break; }
-        if (child === EMPTY) {
-          if (nodes >= cap) grow();
-          child = nodes++;
-          nodeCode[child] = k;
-          if (node === 0) rootChild[k] = child;
-          else {
-            nextSibling[child] = firstChild[node];
-            firstChild[node] = child;
-          }
-        }
-        node = child;
-      }
-      if (nodeTerm[node] === EMPTY) nodeTerm[node] = id;
-    }
-
-    // 3. double array, placed breadth first.
-    let size = Math.max(K + 2, nodes * 2);
-    this.base = new Int32Array(size);
-    this.check = new Int32Array(size).fill(EMPTY);
-    this.term = new Int32Array(size).fill(EMPTY);
-    const ensure = (n: number) => {
-      if (n < size) return;
-      let s = size;
-      while (s <= n) s *= 2;
-      const nb = new Int32Array(s);
-      nb.set(this.base);
-      const nc = new Int32Array(s).fill(EMPTY);
-      nc.set(this.check);
-      const nt = new Int32Array(s).fill(EMPTY);
-      nt.set(this.term);
-      this.base = nb;
-      this.check = nc;
-      this.term = nt;
-      size = s;
-    };
-    this.check[0] = 0; // root occupies slot 0 (its own parent marker; lookups compare with the parent id)
-    const daOf = new Int32Array(nodes); // trie node -> double-array slot
-    const order: number[] = [0]; // trie nodes in BFS order
-    let firstFree = 1;
-    const kids: number[] = [];
-    for (let q = 0; q < order.length; q++) {
-      const tn = order[q];
-      const s = daOf[tn];
-      kids.length = 0;
-      if (tn === 0) {
-        for (let k = 1; k <= K; k++) if (rootChild[k] !== EMPTY) kids.push(rootChild[k]);
-      } else for (let x = firstChild[tn]; x !== EMPTY; x = nextSibling[x]) kids.push(x);
-      if (kids.length === 0) continue;
-      kids.sort((a, b) => nodeCode[a] - nodeCode[b]);
-      const c0 = nodeCode[kids[0]];
-      let p = firstFree;
-      for (;;) {
-        ensure(p + K + 1);
-        if (this.check[p] === EMPTY && p - c0 >= 0) {
-          const b = p - c0;
-          let ok = true;
-          for (let j = 1; j < kids.length; j++) if (this.check[b + nodeCode[kids[j]]] !== EMPTY) { ok = false; break; }
-          if (ok && b + nodeCode[kids[kids.length - 1]] !== 0) break;
-        }
-        p++;
-      }
-      const b = p - c0;
-      this.base[s] = b;
-      for (const kid of kids) {
-        const slot = b + nodeCode[kid];
-        this.check[slot] = s;
-        this.term[slot] = nodeTerm[kid];
-        daOf[kid] = slot;
-        order.push(kid);
-      }
-      while (firstFree < size && this.check[firstFree] !== EMPTY) firstFree++;
-    }
-    ensure(size + K + 2); // every base + code lookup stays inside the arrays
-
-    // 4. failure links and output links, breadth first.
-    this.fail = new Int32Array(size);
-    this.emit = new Int32Array(size).fill(EMPTY);
-    const base = this.base;
-    const check = this.check;
-    const fail = this.fail;
-    for (let q = 1; q < order.length; q++) {
-      const tn = order[q];
-      const t = daOf[tn];
-      const s = check[t];
-      const k = nodeCode[tn];
-      let f = 0;
-      if (s !== 0) {
-        let g = fail[s];
-        for (;;) {
-          const n = base[g] + k;
-          if (check[n] === g && n !== 0) { f = n; break; }
-          if (g === 0) break;
-          g = fail[g];
-        }
-      }
-      fail[t] = f;
-      this.emit[t] = this.term[t] !== EMPTY ? t : this.emit[f];
-    }
+    const b = build(patterns);
+    this.code = b.code;
+    this.base = b.base;
+    this.check = b.check;
+    this.fail = b.fail;
+    this.term = b.term;
+    this.emit = b.emit;
+    this.lengths = b.lengths;
+    this.maxLen = b.maxLen;
   }
 
   /** Length (folded units) of a pattern. */

@@ -7,7 +7,7 @@ import { PLATFORM_LIMITS, type PlatformLimits } from '../platform-limits';
 import { findAdLawTerms } from './ad-law';
 import { ALLOW_CATEGORY, labelOf, severityOf } from './categories';
 import { findClickbait } from './clickbait';
-import { foldTerm } from './fold';
+import { foldTerm, normaliseForData } from './fold';
 import { platformFormat, typography, type SizedMedia } from './format';
 import { LexiconMatcher, type LexiconHit, type LexiconSet } from './lexicon';
 import { findPersonalData } from './personal-data';
@@ -108,7 +108,14 @@ export function createReviewEngine(options: ReviewEngineOptions = {}): ReviewEng
       hits = hits.filter((h) => h.viaPinyin || h.end - h.start !== h.term.length || !straddlesWords(seg, text, h.start, h.end));
     }
     // drop a hit contained in another hit of the same category
-    hits = hits.filter((h, i) => !hits.some((o, j) => j !== i && o.category === h.category && o.start <= h.start && h.end <= o.end && (o.end - o.start > h.end - h.start || j < i)));
+    // (hits come sorted by start, longer first)
+    const maxEnd = new Map<string, number>();
+    hits = hits.filter((h) => {
+      const m = maxEnd.get(h.category);
+      if (m !== undefined && h.end <= m) return false;
+      maxEnd.set(h.category, h.end);
+      return true;
+    });
     return hits.map((h) => {
       let severity: Severity = severityOf(h.category);
       let note = '';
@@ -137,11 +144,12 @@ export function createReviewEngine(options: ReviewEngineOptions = {}): ReviewEng
   const contentFindings = (field: 'title' | 'body', text: string): Finding[] => {
     const out: Finding[] = [];
     if (on('lexicon')) out.push(...lexiconFindings(field, text));
+    const view = on('personalData') || on('adLaw') ? normaliseForData(text) : undefined;
     if (on('personalData')) {
-      for (const h of findPersonalData(text)) out.push({ ...h, category: 'personal-data', field });
+      for (const h of findPersonalData(text, view)) out.push({ ...h, category: 'personal-data', field });
     }
     if (on('adLaw')) {
-      for (const h of findAdLawTerms(text)) {
+      for (const h of findAdLawTerms(text, view)) {
         out.push({
           rule: 'ad-law.absolute',
           category: 'ad-law',

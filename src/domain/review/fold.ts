@@ -169,9 +169,22 @@ export function normalise(text: string): Normalised {
   return { text: s, starts: Int32Array.from(starts), ends: Int32Array.from(ends) };
 }
 
-/** Folds a lexicon term the same way the text is folded. */
+/** Folds a lexicon term the same way the text is folded (same result as normalise(term).text). */
 export function foldTerm(term: string): string {
-  return normalise(term).text;
+  const t = foldTable();
+  let out = '';
+  for (let i = 0; i < term.length; i++) {
+    const c = term.charCodeAt(i);
+    const u = t.unit[c];
+    if (u >= 0) out += String.fromCharCode(u);
+    else if (u === MULTI) out += t.multi.get(c)!;
+    else if (u === HIGH) {
+      const cp = term.codePointAt(i)!;
+      out += t.foldCodePoint(cp);
+      if (cp > 0xffff) i++;
+    }
+  }
+  return out;
 }
 
 const ZERO_WIDTH = /[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]/;
@@ -181,7 +194,18 @@ const ZERO_WIDTH = /[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]/;
  * space, circled/dingbat/mathematical digits to digits, zero-width characters dropped; letters
  * keep their case and punctuation stays, so number formats remain recognisable.
  */
+const NEEDS_DATA_FOLD = /[\uff01-\uff5e\u3000\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u2460-\u24ff\u2776-\u2793\ud835]/;
+
 export function normaliseForData(text: string): Normalised {
+  if (!NEEDS_DATA_FOLD.test(text)) {
+    const starts = new Int32Array(text.length);
+    const ends = new Int32Array(text.length);
+    for (let i = 0; i < text.length; i++) {
+      starts[i] = i;
+      ends[i] = i + 1;
+    }
+    return { text, starts, ends };
+  }
   let s = '';
   const starts: number[] = [];
   const ends: number[] = [];

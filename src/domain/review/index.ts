@@ -8,7 +8,7 @@ export {
   type ReviewContentInput,
 } from './engine';
 export { applyReplacements, maskMiddle, maskMobile, maskResidentId, maskBankCard, maskCreditCode, maskEmail, maskIp, maskPassport, maskPlate } from './masking';
-export { LexiconMatcher, parseLexicon, type LexiconSet, type LexiconHit, type LexiconOptions } from './lexicon';
+export { LexiconMatcher, parseLexicon, pinyinSpellings, type LexiconSet, type LexiconHit, type LexiconOptions } from './lexicon';
 export { Automaton, type MatchSink } from './automaton';
 export { normalise, normaliseForData, foldTerm, originalSpan, type Normalised } from './fold';
 export { findPersonalData, type DataHit } from './personal-data';

@@ -119,8 +119,7 @@ const DETECTORS: Detector[] = [
 ];
 
 /** Finds validated personal data in `text`; spans index the original text. */
-export function findPersonalData(text: string): DataHit[] {
-  const view: Normalised = normaliseForData(text);
+export function findPersonalData(text: string, view: Normalised = normaliseForData(text)): DataHit[] {
   const v = view.text;
   const taken: Array<[number, number]> = [];
   const out: DataHit[] = [];
