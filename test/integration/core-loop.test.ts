@@ -245,6 +245,57 @@ describe('core loop (sandbox channel, webhook publisher)', () => {
     expect(cardText(receipt.card)).toContain('幸运 大转盘');
   });
 
+  it('moves, cancels and re-schedules an approved draft; the author withdraws another', async () => {
+    const no = await submit('排期测试', '发布时间：2026-12-05 09:00\n');
+    await tapVerdict(EDITOR, EDITOR, no, 'approve');
+    await tapVerdict(LEADER, LEADER, no, 'approve');
+    expect(await draftState(no)).toBe('scheduled');
+
+    await client.say(LIAISON, `/schedule ${no} 2026-12-06 10:00`);
+    await app.settle();
+    expect((await client.botMessages(LIAISON)).at(-1)!.text).toContain('只有工作小组成员或组长');
+    await client.say(EDITOR, `/schedule ${no} 2026-11-01 10:00`);
+    await app.settle();
+    expect((await client.botMessages(EDITOR)).at(-1)!.text).toContain('已经过去');
+    await client.say(EDITOR, `/schedule ${no} 2026-12-06 10:00`);
+    await app.settle();
+    expect((await client.botMessages(EDITOR)).at(-1)!.text).toContain('2026-12-06 10:00');
+    const { PublicationEntity } = await import('../../src/db/entities');
+    const pubs = () => app.dataSource.getRepository(PublicationEntity).findBy({ draftId: no });
+    expect((await pubs()).map((p) => p.dueAt.toISOString())).toEqual(['2026-12-06T02:00:00.000Z']);
+
+    await client.say(EDITOR, `/cancel ${no}`);
+    await app.settle();
+    expect(await draftState(no)).toBe('cancelled');
+    clock.set('2026-12-06T03:00:00Z');
+    const sentFor = () => receiver.requests.filter((r) => r.payload.draftNo === no).length;
+    await app.runJobs();
+    expect(sentFor()).toBe(0);
+
+    await client.say(EDITOR, `/schedule ${no} 立即`);
+    await app.settle();
+    await app.runJobs();
+    expect(sentFor()).toBe(1);
+    expect(await draftState(no)).toBe('published');
+
+    const other = await submit('撤回测试');
+    await client.say(EDITOR, `/withdraw ${other}`);
+    await app.settle();
+    expect((await client.botMessages(EDITOR)).at(-1)!.text).toContain('只有作者或组长');
+    await client.say(LIAISON, `/withdraw ${other}`);
+    await app.settle();
+    expect(await draftState(other)).toBe('withdrawn');
+    const card = await approvalCardOf(EDITOR, other);
+    expect(buttonValues(card.card).filter((v) => v.a === 'approve')).toEqual([]);
+    expect(cardText(card.card)).toContain('稿件已撤回');
+  });
+
+  it('reports its health', async () => {
+    const res = await fetch(`http://127.0.0.1:${server.port}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', database: 'ok', channel: { name: 'sandbox' } });
+  });
+
   it('answers unknown commands with help and rejects a time in the past', async () => {
     await client.say(LIAISON, '/frobnicate');
     await app.settle();
