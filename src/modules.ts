@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import type { Deps, Extension } from './usecases/deps';
+import { createDigestModule } from './digest-module';
 
 /** What a feature module gets from the composition root. */
 export interface ModuleContext {
@@ -22,6 +23,6 @@ export interface AppModule {
 }
 
 /** The feature modules beyond the core loop. Each adds one line here. */
-export function createModules(_ctx: ModuleContext): AppModule[] {
-  return [];
+export function createModules(ctx: ModuleContext): AppModule[] {
+  return [createDigestModule(ctx)];
 }

@@ -1,0 +1,19 @@
+import type { WorkingHours } from '../../domain/working-hours';
+import type { ChannelName } from '../../ports/channel';
+import type { DigestQueries } from '../../ports/digest';
+
+/** What the digest and the reminders are configured with (read from the environment by src/digest-module.ts). */
+export interface DigestSettings {
+  /** The channel of the working-group chat and of reminders without a draft to follow. */
+  channel: ChannelName;
+  remindAfterHours: number;
+  cadenceDays: number;
+  cadenceWarnDays: number;
+  workingHours: WorkingHours;
+}
+
+/** The digest use cases' own port next to the shared Deps. */
+export interface DigestContext {
+  queries: DigestQueries;
+  settings: DigestSettings;
+}
