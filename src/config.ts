@@ -71,30 +71,40 @@ export class ConfigError extends Error {
   }
 }
 
+const hasFeishu = (e: Partial<z.infer<typeof schema>>) => !!(e.FEISHU_APP_ID || e.FEISHU_APP_SECRET || e.FEISHU_ENCRYPT_KEY || e.FEISHU_VERIFICATION_TOKEN);
+
+/** Rules that involve several variables. */
+function crossChecks(e: Partial<z.infer<typeof schema>>): string[] {
+  const problems: string[] = [];
+  if (hasFeishu(e)) {
+    for (const k of ['FEISHU_APP_ID', 'FEISHU_APP_SECRET'] as const) if (!e[k]) problems.push(`${k}: required when Feishu is configured (or unset all FEISHU_* to run the sandbox)`);
+    if ((e.FEISHU_MODE ?? 'webhook') === 'webhook' && !e.FEISHU_ENCRYPT_KEY && !e.FEISHU_VERIFICATION_TOKEN) {
+      problems.push('FEISHU_ENCRYPT_KEY or FEISHU_VERIFICATION_TOKEN: at least one is required in webhook mode, otherwise anyone could post forged events');
+    }
+  }
+  if (e.PUBLISH_WEBHOOK_URL && !e.PUBLISH_WEBHOOK_SECRET) problems.push('PUBLISH_WEBHOOK_SECRET: required when PUBLISH_WEBHOOK_URL is set (requests are signed)');
+  return problems;
+}
+
 /** Reads and validates the configuration; every missing or invalid variable is named. */
 export function readConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(env);
   const problems: string[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || 'env'}: ${issue.message}`);
+    // Report the cross-variable problems too, so one start names everything that is wrong.
+    const loose = schema.partial().safeParse(Object.fromEntries(Object.entries(env).filter(([k]) => !parsed.error.issues.some((i) => i.path[0] === k))));
+    if (loose.success) problems.push(...crossChecks(loose.data as z.infer<typeof schema>));
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  problems.push(...crossChecks(e));
   let approvalChain: Role[] = [];
   try {
     approvalChain = parseApprovalChain(e.APPROVAL_CHAIN, ROLES);
   } catch (err) {
     problems.push(`APPROVAL_CHAIN: ${(err as Error).message.replace(/^APPROVAL_CHAIN:?\s*/, '')} (roles: ${ROLES.join(', ')})`);
   }
-  const feishuVars = ['FEISHU_APP_ID', 'FEISHU_APP_SECRET'] as const;
-  const anyFeishu = feishuVars.some((k) => e[k]) || !!e.FEISHU_ENCRYPT_KEY || !!e.FEISHU_VERIFICATION_TOKEN;
-  if (anyFeishu) {
-    for (const k of feishuVars) if (!e[k]) problems.push(`${k}: required when Feishu is configured (or unset all FEISHU_* to run the sandbox)`);
-    if (e.FEISHU_MODE === 'webhook' && !e.FEISHU_ENCRYPT_KEY && !e.FEISHU_VERIFICATION_TOKEN) {
-      problems.push('FEISHU_ENCRYPT_KEY or FEISHU_VERIFICATION_TOKEN: at least one is required in webhook mode, otherwise anyone could post forged events');
-    }
-  }
-  if (e.PUBLISH_WEBHOOK_URL && !e.PUBLISH_WEBHOOK_SECRET) problems.push('PUBLISH_WEBHOOK_SECRET: required when PUBLISH_WEBHOOK_URL is set (requests are signed)');
   if (problems.length) throw new ConfigError(problems);
   return {
     port: e.PORT,
@@ -103,7 +113,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     orgFile: e.ORG_FILE,
     approvalChain,
     feishu:
-      anyFeishu && e.FEISHU_APP_ID && e.FEISHU_APP_SECRET
+      e.FEISHU_APP_ID && e.FEISHU_APP_SECRET
         ? { appId: e.FEISHU_APP_ID, appSecret: e.FEISHU_APP_SECRET, encryptKey: e.FEISHU_ENCRYPT_KEY, verificationToken: e.FEISHU_VERIFICATION_TOKEN, baseUrl: e.FEISHU_BASE_URL, mode: e.FEISHU_MODE }
         : undefined,
     publishWebhook: e.PUBLISH_WEBHOOK_URL && e.PUBLISH_WEBHOOK_SECRET ? { url: e.PUBLISH_WEBHOOK_URL, secret: e.PUBLISH_WEBHOOK_SECRET } : undefined,

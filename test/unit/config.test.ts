@@ -18,6 +18,8 @@ describe('readConfig', () => {
       expect(msg).toMatch(/TIMEZONE/);
     }
     expect(() => readConfig({ APPROVAL_CHAIN: 'editor,boss' })).toThrow(/APPROVAL_CHAIN.*boss/);
+    // A type error and a missing companion variable are named together.
+    expect(() => readConfig({ PORT: 'abc', FEISHU_APP_ID: 'cli_x' })).toThrow(/PORT[\s\S]*FEISHU_APP_SECRET/);
     expect(() => readConfig({ FEISHU_APP_ID: 'cli_x' })).toThrow(/FEISHU_APP_SECRET/);
     expect(() => readConfig({ FEISHU_APP_ID: 'cli_x', FEISHU_APP_SECRET: 's' })).toThrow(/FEISHU_ENCRYPT_KEY or FEISHU_VERIFICATION_TOKEN/);
     expect(() => readConfig({ PUBLISH_WEBHOOK_URL: 'https://x.test/hook' })).toThrow(/PUBLISH_WEBHOOK_SECRET/);
