@@ -55,7 +55,7 @@ export interface WechatMpOptions {
   fetchImpl?: typeof fetch;
   timeoutMs?: number;
   pacer?: Pacer;
-  /** freepublish/get calls inside `publish` before answering `pending` (default 3). */
+  /** freepublish/get calls right after submitting, before answering `pending` (default 3); a resumed job gets one. */
   pollAttempts?: number;
   /** Pause between those calls (default 5 s). */
   pollIntervalMs?: number;
@@ -132,7 +132,11 @@ export class WechatMpPublisher implements Publisher {
     const done = this.publishedResult(steps);
     if (done) return done;
 
+    // Right after submitting, follow the publish a few times; when resuming (the core calls
+    // `publish` again for a pending job), look once and answer.
+    let attempts = 1;
     if (!steps.get('wx_publish_id')) {
+      attempts = this.options.pollAttempts ?? 3;
       const mediaId = await this.ensureDraft(job, steps);
       const found = await this.confirmEarlierSubmit(job, steps);
       if (found) return found;
@@ -149,11 +153,12 @@ export class WechatMpPublisher implements Publisher {
       const msgDataId = field(res, 'msg_data_id');
       if (msgDataId !== undefined && msgDataId !== null) await steps.record('wx_msg_data_id', String(msgDataId));
     }
-    return this.follow(steps, this.options.pollAttempts ?? 3);
+    return this.follow(steps, attempts);
   }
 
   /**
-   * Continues a publication that `publish` answered `pending` for: one freepublish/get.
+   * Continues a publication that `publish` answered `pending` for: one freepublish/get (calling
+   * `publish` again does the same).
    * Resolves `published` (article URL recorded), `pending` (still publishing), or throws.
    * Call it on a timer, and when the PUBLISHJOBFINISH event for the job's publish_id arrives.
    */

@@ -77,6 +77,20 @@ describe('WechatMpPublisher against the fake 公众号 API', () => {
     expect(fake.postCount).toBe(1);
   });
 
+  it('a pending job published again (as the core does) looks once, without sleeping', async () => {
+    fake.nextPublishStatuses = [1, 1, 1, 0];
+    const sleep = fakeSleep(clock);
+    const store = new StepStore();
+    const p = publisher({ sleep });
+    expect((await p.publish(makeJob(store))).status).toBe('pending');
+    expect(sleep.calls).toHaveLength(2);
+    expect(fake.calls['/cgi-bin/freepublish/get']).toBe(3);
+    expect((await p.publish(makeJob(store))).status).toBe('published');
+    expect(fake.calls['/cgi-bin/freepublish/get']).toBe(4);
+    expect(sleep.calls).toHaveLength(2);
+    expect(fake.calls['/cgi-bin/freepublish/submit']).toBe(1);
+  });
+
   it('places Feishu rich-text images inline and keeps outside links as plain text', async () => {
     const body = JSON.stringify({
       zh_cn: {
