@@ -64,4 +64,5 @@ export const HELP_TEXT = [
   '**排期**（成员、组长）：/schedule 编号 时间　/cancel 编号　/retry 编号',
   '**管理**（组长）：/bind 把本群设为工作群　/role @某人 liaison|editor|deputy|leader　/takedown 编号 撤下已发布内容',
   '**词库**（组长）：/words add 类别 词语　/words allow 词语　/words list 类别',
+  '**周报**（成员、副组长、组长）：/digest 查看近 7 天的发布数据、反馈、待审批、排期、投稿节奏和整改事项',
 ].join('\n');
