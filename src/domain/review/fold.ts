@@ -27,6 +27,12 @@ function dingbatDigit(cp: number): string | null {
   return null;
 }
 
+/** Cyrillic and Greek letters that look like Latin ones (ѕb for sb). */
+const CONFUSABLE: Record<string, string> = {
+  а: 'a', в: 'b', е: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', ѕ: 's', і: 'i', ј: 'j', ԁ: 'd', ɡ: 'g', ո: 'n', ս: 'u',
+  α: 'a', β: 'b', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x',
+};
+
 let t2s: ((s: string) => string) | null = null;
 function traditionalToSimplified(): (s: string) => string {
   if (!t2s) t2s = OpenCC.Converter({ from: 't', to: 'cn' });
@@ -40,6 +46,10 @@ function foldBase(ch: string): string {
   const cp = ch.codePointAt(0)!;
   const d = dingbatDigit(cp);
   if (d !== null) return d;
+  const lower = ch.toLowerCase();
+  if (CONFUSABLE[lower]) return CONFUSABLE[lower];
+  // Latin letters with diacritics (pinyin tone marks dǔ bó, é …) lose their marks.
+  if ((cp >= 0xc0 && cp <= 0x24f) || (cp >= 0x1e00 && cp <= 0x1eff)) return ch.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
   return ch.normalize('NFKC').toLowerCase();
 }
 

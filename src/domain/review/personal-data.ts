@@ -31,6 +31,8 @@ interface Detector {
 const NB = '(?<![0-9A-Za-z])';
 const NA = '(?![0-9A-Za-z])';
 const digitsOf = (s: string) => s.replace(/[^0-9Xx]/g, '');
+/** 18 characters shaped like a resident ID (region, birth date, sequence): never a card or a credit code. */
+const ID_SHAPED = /^[1-8]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]$/;
 
 const DETECTORS: Detector[] = [
   {
@@ -45,7 +47,7 @@ const DETECTORS: Detector[] = [
     severity: 'warn',
     label: '统一社会信用代码',
     pattern: new RegExp(`${NB}[0-9A-HJ-NPQRTUWXY]{2}\\d{6}[0-9A-HJ-NPQRTUWXY]{10}${NA}`, 'g'),
-    accept: (m) => (isValidCreditCode(m[0]) ? maskCreditCode(m[0]) : null),
+    accept: (m) => (isValidCreditCode(m[0]) && !ID_SHAPED.test(m[0]) ? maskCreditCode(m[0]) : null),
   },
   {
     rule: 'pii.bank-card',
@@ -54,7 +56,7 @@ const DETECTORS: Detector[] = [
     pattern: new RegExp(`${NB}[3-6]\\d{3}(?:[-\\s]?\\d){12,15}${NA}`, 'g'),
     accept: (m) => {
       const d = digitsOf(m[0]);
-      return d.length >= 16 && d.length <= 19 && luhnValid(d) ? maskBankCard(m[0]) : null;
+      return d.length >= 16 && d.length <= 19 && luhnValid(d) && !ID_SHAPED.test(d) ? maskBankCard(m[0]) : null;
     },
   },
   {

@@ -37,6 +37,7 @@ describe('advertising-law absolute terms', () => {
     '入选世界级文化遗产',
     '从源头上根治欠薪问题',
     '第一百零一条规定',
+    '第一产业增加值同比增长',
   ])('keeps ordinary language clean: %s', (text) => {
     expect(terms(text)).toEqual([]);
   });

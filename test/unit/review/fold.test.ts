@@ -14,6 +14,8 @@ describe('normalise', () => {
     ['赌，博', '赌博'],
     ['①⑩❶➊⓵', '110111'],
     ['色\u3000情', '色情'],
+    ['ѕВ', 'sb'],
+    ['dǔ bó', 'dubo'],
   ])('%s -> %s', (input, folded) => {
     expect(normalise(input).text).toBe(folded);
   });

@@ -135,3 +135,11 @@ describe('applyReplacements', () => {
     fc.assert(fc.property(fc.string(), (t) => applyReplacements(t, []) === t));
   });
 });
+
+describe('personal data: ID-shaped numbers', () => {
+  it('does not report an ID-shaped number with a wrong check digit as a bank card or credit code', () => {
+    // passes Luhn / GB 32100 by chance, but is shaped like an ID with a wrong check digit
+    expect(findPersonalData('档案编号420102195507117690已归档。')).toEqual([]);
+    expect(findPersonalData('编号320102197802308643')).toEqual([]);
+  });
+});
