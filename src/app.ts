@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { openDatabase } from './db/data-source';
 import { TypeormStore } from './db/store';
+import { createDbTokenStore } from './db/token-store';
 import { appendTerm, createReviewEngineFromDisk } from './review-lexicons';
 import type { Reviewer } from './domain/model';
 import { loadRoster, type Roster } from './org/roster-file';
@@ -112,6 +113,7 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
   const platforms = createPlatformPublishers(config.env, {
     fetchMedia,
     clock,
+    tokenStore: createDbTokenStore(dataSource, () => clock.now()),
     // Called from a publisher at run time, after `deps` exists.
     onCredentialProblem: (problem) => {
       announceCredentialProblem(deps, channelName, problem).catch((e) => logger.error({ err: e }, 'credential notice failed'));

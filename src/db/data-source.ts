@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
 import { FEEDBACK_ENTITIES } from './feedback-entities';
+import { TokenEntity } from './token-store';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -22,7 +23,7 @@ export function createDataSource(url: string, options: { schema?: string } = {})
       type: 'postgres',
       url: target,
       schema: options.schema,
-      entities: [...ENTITIES, ...FEEDBACK_ENTITIES],
+      entities: [...ENTITIES, ...FEEDBACK_ENTITIES, TokenEntity],
       migrations: MIGRATIONS,
       migrationsRun: false,
       synchronize: false,
@@ -34,7 +35,7 @@ export function createDataSource(url: string, options: { schema?: string } = {})
   return new DataSource({
     type: 'better-sqlite3',
     database: target,
-    entities: [...ENTITIES, ...FEEDBACK_ENTITIES],
+    entities: [...ENTITIES, ...FEEDBACK_ENTITIES, TokenEntity],
     migrations: MIGRATIONS,
     migrationsRun: false,
     synchronize: false,

@@ -1,6 +1,7 @@
 import { openDatabase } from '../../src/db/data-source';
 import { AuditEntity } from '../../src/db/entities';
 import { TypeormStore, auditHash } from '../../src/db/store';
+import { createDbTokenStore } from '../../src/db/token-store';
 import { FakeClock } from '../support/clock';
 import { testDatabase } from '../support/db';
 
@@ -72,6 +73,14 @@ describe('TypeormStore', () => {
       return [first, second];
     });
     expect(ok).toEqual([true, false]);
+  });
+
+  it('keeps rotated platform tokens across instances', async () => {
+    const tokens = createDbTokenStore(a.dataSource, () => clock.now());
+    expect(await tokens.get('kuaishou:refresh')).toBeUndefined();
+    await tokens.set('kuaishou:refresh', 'r1');
+    await tokens.set('kuaishou:refresh', 'r2');
+    expect(await createDbTokenStore(b.dataSource, () => clock.now()).get('kuaishou:refresh')).toBe('r2');
   });
 
   it('chains audit rows so that an edited row shows', async () => {
