@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import type { Deps, Extension } from './usecases/deps';
 import { createDigestModule } from './digest-module';
+import { createFeedbackModule } from './feedback-module';
 
 /** What a feature module gets from the composition root. */
 export interface ModuleContext {
@@ -24,5 +25,5 @@ export interface AppModule {
 
 /** The feature modules beyond the core loop. Each adds one line here. */
 export function createModules(ctx: ModuleContext): AppModule[] {
-  return [createDigestModule(ctx)];
+  return [createFeedbackModule(ctx), createDigestModule(ctx)];
 }

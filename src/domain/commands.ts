@@ -65,4 +65,5 @@ export const HELP_TEXT = [
   '**管理**（组长）：/bind 把本群设为工作群　/role @某人 liaison|editor|deputy|leader　/takedown 编号 撤下已发布内容',
   '**词库**（组长）：/words add 类别 词语　/words allow 词语　/words list 类别',
   '**周报**（成员、副组长、组长）：/digest 查看近 7 天的发布数据、反馈、待审批、排期、投稿节奏和整改事项',
+  '**反馈**：/feedback 编号 反馈内容（记录读者意见，个人信息自动隐去）；也可以直接回复「已发布」通知',
 ].join('\n');

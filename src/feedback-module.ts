@@ -1,0 +1,126 @@
+/**
+ * The feedback module (issue 5 A): collects comments and figures of published posts, records
+ * feedback people relay (chat, replies, web form), posts a summary per post, and runs the
+ * rectification items opened from it. Wired by src/modules.ts; settings in docs/feedback.md.
+ */
+import type Router from '@koa/router';
+import cron from 'node-cron';
+import type { Logger } from 'pino';
+import { ConfigError, type Config } from './config';
+import { TypeormFeedbackRepo } from './db/feedback-repo';
+import { KuaishouFeedbackSource } from './feedback-sources/kuaishou';
+import { WechatFeedbackSource } from './feedback-sources/wechat';
+import { WeiboFeedbackSource } from './feedback-sources/weibo';
+import { registerFeedbackWebhook } from './http/feedback-webhook';
+import type { ChannelName } from './ports/channel';
+import type { Clock } from './ports/clock';
+import type { FeedbackSource } from './ports/feedback';
+import { addFeedback } from './usecases/feedback/add-feedback';
+import { collectFeedback } from './usecases/feedback/collect-feedback';
+import { DEFAULT_FEEDBACK_SETTINGS, type FeedbackDeps, type FeedbackSettings } from './usecases/feedback/deps';
+import { createFeedbackExtension } from './usecases/feedback/extension';
+import { postSummaries } from './usecases/feedback/post-summary';
+import { remindRectifications } from './usecases/feedback/rectification';
+import type { Deps, Extension } from './usecases/deps';
+
+/** The part of src/modules.ts `ModuleContext` this module uses (declared here so the two files do not import each other). */
+export interface FeedbackModuleContext {
+  config: Config;
+  deps: Deps;
+  logger: Logger;
+  kick(): Promise<void>;
+}
+
+/** Shaped like src/modules.ts `AppModule`. */
+export interface FeedbackModule {
+  extension: Extension;
+  routes(router: Router): void;
+  jobs: { name: string; cron: string; run(): Promise<void> }[];
+}
+
+export interface FeedbackModuleSettings extends FeedbackSettings {
+  cron: string;
+  webhookSecret?: string;
+}
+
+const HOUR = 3_600_000;
+
+/** Reads and validates the module's variables; every problem names its variable. */
+export function readFeedbackSettings(env: Record<string, string | undefined>): FeedbackModuleSettings {
+  const problems: string[] = [];
+  const v = (name: string) => env[name]?.trim() || undefined;
+  const number = (name: string, def: number, min: number, max: number, integer = false): number => {
+    const raw = v(name);
+    if (raw === undefined) return def;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+      problems.push(`${name}: must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max} (got "${raw}")`);
+      return def;
+    }
+    return n;
+  };
+  const cronExpr = v('FEEDBACK_CRON') ?? '0 * * * *';
+  if (!cron.validate(cronExpr)) problems.push(`FEEDBACK_CRON: not a cron expression (got "${cronExpr}"), e.g. "0 * * * *" for hourly`);
+  const windowHours = number('FEEDBACK_WINDOW_HOURS', 72, 1, 24 * 90);
+  const summaryHours = number('SUMMARY_AFTER_HOURS', 24, 0, 24 * 30);
+  const alertAfter = number('FEEDBACK_FAILURE_ALERT_AFTER', 3, 1, 100, true);
+  const secret = v('FEEDBACK_WEBHOOK_SECRET');
+  if (secret !== undefined && secret.length < 16) problems.push('FEEDBACK_WEBHOOK_SECRET: at least 16 characters (a random string shared with the web form)');
+  if (problems.length) throw new ConfigError(problems);
+  return { ...DEFAULT_FEEDBACK_SETTINGS, windowMs: windowHours * HOUR, summaryAfterMs: summaryHours * HOUR, failureAlertAfter: alertAfter, cron: cronExpr, webhookSecret: secret };
+}
+
+/** Sources for the platforms whose credentials are set (the same variables the publishers read). */
+export function createFeedbackSources(env: Record<string, string | undefined>, opts: { clock: Clock; zone: string }): Partial<Record<string, FeedbackSource>> {
+  const v = (name: string) => env[name]?.trim() || undefined;
+  const sources: Partial<Record<string, FeedbackSource>> = {};
+  if (v('WECHAT_MP_APP_ID') && v('WECHAT_MP_APP_SECRET')) {
+    sources.wechat = new WechatFeedbackSource({
+      appId: v('WECHAT_MP_APP_ID')!, appSecret: v('WECHAT_MP_APP_SECRET')!, baseUrl: v('WECHAT_MP_BASE_URL') ?? 'https://api.weixin.qq.com', clock: opts.clock, zone: opts.zone,
+    });
+  }
+  if (v('WEIBO_ACCESS_TOKEN')) {
+    sources.weibo = new WeiboFeedbackSource({ accessToken: v('WEIBO_ACCESS_TOKEN')!, baseUrl: v('WEIBO_BASE_URL') ?? 'https://api.weibo.com' });
+  }
+  if (v('KUAISHOU_APP_ID') && v('KUAISHOU_ACCESS_TOKEN')) {
+    sources.kuaishou = new KuaishouFeedbackSource({ appId: v('KUAISHOU_APP_ID')!, accessToken: v('KUAISHOU_ACCESS_TOKEN')!, baseUrl: v('KUAISHOU_BASE_URL') ?? 'https://open.kuaishou.com' });
+  }
+  return sources;
+}
+
+export function createFeedbackModule(ctx: FeedbackModuleContext): FeedbackModule {
+  const settings = readFeedbackSettings(ctx.config.env);
+  const { deps } = ctx;
+  const fb: FeedbackDeps = { repo: new TypeormFeedbackRepo(), sources: createFeedbackSources(ctx.config.env, { clock: deps.clock, zone: deps.zone }), settings };
+  const channel: ChannelName = ctx.config.feishu ? 'feishu' : 'sandbox';
+  const log = ctx.logger.child({ module: 'feedback' });
+  log.info({ sources: Object.keys(fb.sources) }, 'feedback sources');
+  return {
+    extension: createFeedbackExtension(fb),
+    routes(router) {
+      registerFeedbackWebhook(router, {
+        secret: settings.webhookSecret,
+        clock: deps.clock,
+        logger: log,
+        async submit(input) {
+          const author = input.contact ? `网页表单（${input.contact}）` : '网页表单';
+          const r = await addFeedback(deps, fb, { source: 'form', externalId: input.externalId, draftNo: input.draftNo, text: input.text, author, actor: 'form' });
+          await ctx.kick();
+          return r.status === 'stored' ? { status: 'stored', id: r.id } : { status: 'duplicate' };
+        },
+      });
+    },
+    jobs: [
+      {
+        name: 'feedback-collect',
+        cron: settings.cron,
+        async run() {
+          const r = await collectFeedback(deps, fb);
+          if (r.cursors) log.info(r, 'feedback collected');
+        },
+      },
+      { name: 'feedback-summary', cron: '*/10 * * * *', run: async () => void (await postSummaries(deps, fb)) },
+      { name: 'rectification-remind', cron: '0 9 * * *', run: async () => void (await remindRectifications(deps, fb, channel)) },
+    ],
+  };
+}
