@@ -61,18 +61,13 @@ export async function rescheduleDraft(deps: Deps, input: CommandInput & { time: 
     const due = t.kind === 'now' ? now : t.at;
     if (t.kind === 'at' && due.getTime() <= now.getTime()) throw new AppError('time_in_past', `时间 ${input.time} 已经过去，请填写将来的时间，或写「立即」。`);
     const to = transition(draft.state, 'schedule');
-    const pubs = await tx.publications(draft.id);
-    if (pubs.length === 0) {
-      await tx.updateDraft(draft, { publishAt: due });
-      await scheduleApproved(tx, deps, { ...draft, publishAt: due, version: draft.version + 1 }, input.senderId);
-    } else {
-      for (const p of pubs) if (p.state === 'scheduled' || p.state === 'cancelled') await tx.updatePublication(p.id, { state: 'scheduled', dueAt: due });
-      const updated = await tx.updateDraft(draft, { state: to, publishAt: due });
-      await tx.audit({ actor: input.senderId, action: 'schedule', subject: `draft:${draft.id}`, fromState: draft.state, toState: to, revision: draft.revision, detail: { due: due.toISOString() } });
-      void updated;
+    // Publications exist from the final approval on; moving the draft moves those not yet sent.
+    for (const p of await tx.publications(draft.id)) {
+      if (p.state === 'scheduled' || p.state === 'cancelled') await tx.updatePublication(p.id, { state: 'scheduled', dueAt: due });
     }
-    const latest = await load(tx, draft.id);
-    await updateStatusCard(tx, deps, latest);
+    const updated = await tx.updateDraft(draft, { state: to, publishAt: due });
+    await tx.audit({ actor: input.senderId, action: 'schedule', subject: `draft:${draft.id}`, fromState: draft.state, toState: to, revision: draft.revision, detail: { due: due.toISOString() } });
+    await updateStatusCard(tx, deps, updated);
     await tell(tx, input.channel, input.replyTo, { kind: 'text', text: `稿件 #${draft.id} 将于 ${formatLocal(due, deps.zone)} 发布。` });
   });
 }
@@ -96,10 +91,7 @@ export async function retryPublishing(deps: Deps, input: { senderId: string; no:
   return deps.store.transaction(async (tx) => {
     await requireManager(tx, input.senderId, '重试发布');
     const draft = await load(tx, input.no);
-    if (draft.state !== 'publish_failed') {
-      if (draft.state === 'scheduled' || draft.state === 'publishing') return `稿件 #${draft.id} 已在发布队列中。`;
-      transition(draft.state, 'retry');
-    }
+    if (draft.state === 'scheduled' || draft.state === 'publishing') return `稿件 #${draft.id} 已在发布队列中。`;
     const to = transition(draft.state, 'retry');
     const now = deps.clock.now();
     for (const p of await tx.publications(draft.id)) {
