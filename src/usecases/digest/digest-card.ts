@@ -60,7 +60,7 @@ function sections(r: DigestReport, zone: string, limit: number) {
       ].filter(Boolean).join('\n');
 
   const pendingLines = r.pending.map(({ step, role, waitedMs, workingMs }) =>
-    `· #${step.draftId} ${md(clip(step.title, 30))} · ${md(clip(step.department, 12))} · 待${ROLE_LABELS[role]}审核 · 已等待 ${formatDuration(waitedMs)}（工作时间 ${formatDuration(workingMs)}）`);
+    `· #${step.draftId} ${md(clip(step.title, 30))} · ${md(clip(step.department, 12))} · 待${ROLE_LABELS[role]}审核 · 已等待 ${formatDuration(waitedMs)}（工作时间 ${Math.floor(workingMs / 3_600_000)} 小时）`);
   const upcomingLines = r.upcoming.items.map((p) => `· ${formatLocal(p.dueAt, zone)} #${p.draftId} ${md(clip(p.title, 30))} · ${PLATFORM_LABELS[p.platform] ?? md(p.platform)}`);
   const laggingLines = r.lagging.map((c) =>
     c.lastSubmittedAt ? `· ${md(clip(c.department, 20))}：上次投稿 ${formatLocal(c.lastSubmittedAt, zone).slice(0, 10)}（${c.daysSince} 天前）` : `· ${md(clip(c.department, 20))}：尚无投稿记录`);
