@@ -220,7 +220,15 @@ function build(patterns: readonly string[]): Built {
       order[orderLen++] = kid;
     }
   }
-  ensure(maxBase + K + 1); // every base + code lookup stays inside the arrays
+  // every base + code lookup must stay inside the arrays; trim the growth slack beyond that
+  const finalSize = maxBase + K + 1;
+  ensure(finalSize);
+  if (size > finalSize) {
+    base = base.slice(0, finalSize);
+    check = check.slice(0, finalSize);
+    term = term.slice(0, finalSize);
+    size = finalSize;
+  }
 
   // 4. failure links and output links, breadth first.
   const fail = new Int32Array(size);

@@ -164,53 +164,66 @@ export function typography(field: 'title' | 'body', text: string): FormatHit[] {
     out.push({ rule: 'format.empty-paragraphs', severity: 'info', field, start: m.index, end: m.index + m[0].length, text: m[0], suggestion: '连续空段落，建议只保留一个空行', replacement: '\n\n' });
   }
   // half-width punctuation right after a Chinese character
-  const urls = [...text.matchAll(URL_RE)].map((m) => [m.index, m.index + m[0].length] as const);
-  for (let i = 1; i < text.length; i++) {
-    const c = text[i];
-    const full = HALF_TO_FULL[c];
-    if (!full) continue;
+  let urls: Array<readonly [number, number]> | null = null;
+  for (const m of text.matchAll(/[,;:?!]/g)) {
+    const i = m.index;
+    if (i === 0) continue;
+    const c = m[0];
     const prev = text.codePointAt(i - 1)!;
-    if (!isCjkCode(prev)) continue;
+    const prevCp = prev >= 0xdc00 && prev <= 0xdfff && i >= 2 ? text.codePointAt(i - 2)! : prev;
+    if (!isCjkCode(prevCp)) continue;
+    urls ??= [...text.matchAll(URL_RE)].map((u) => [u.index, u.index + u[0].length] as const);
     if (urls.some(([a, b]) => i >= a && i < b)) continue;
+    const full = HALF_TO_FULL[c];
     out.push({ rule: 'format.mixed-punctuation', severity: 'info', field, start: i, end: i + 1, text: c, suggestion: `中文语句中使用了半角标点「${c}」，建议改为全角「${full}」`, replacement: full });
   }
   // unbalanced brackets and quotes, per paragraph
+  let stack: Array<{ ch: string; at: number }> = [];
+  let straight = -1;
+  let straightCount = 0;
   let paraStart = 0;
-  for (const para of text.split('\n')) {
-    const stack: Array<{ ch: string; at: number }> = [];
-    let straight = -1;
-    let straightCount = 0;
-    for (let j = 0; j < para.length; j++) {
-      const ch = para[j];
-      const at = paraStart + j;
-      if (ch === '"') {
-        straightCount++;
-        straight = at;
-        continue;
-      }
-      if ((ch === '’' || ch === "'") && /[A-Za-z]/.test(para[j - 1] ?? '') && /[A-Za-z]/.test(para[j + 1] ?? '')) continue; // apostrophe
-      if (PAIRS[ch] && !(PAIRS[ch] === ch)) {
-        stack.push({ ch, at });
-        continue;
-      }
-      const opener = CLOSERS.get(ch);
-      if (opener === undefined) continue;
-      const top = stack[stack.length - 1];
-      if (top && top.ch === opener) stack.pop();
-      else if (top && stack.some((s) => s.ch === opener)) {
-        while (stack.length && stack[stack.length - 1].ch !== opener) {
-          const s = stack.pop()!;
-          out.push(unbalanced(field, s.at, s.ch));
-        }
-        stack.pop();
-      } else if (!/^\s*[\dA-Za-z一二三四五六七八九十]{1,3}$/.test(para.slice(0, j))) out.push(unbalanced(field, at, ch));
-    }
+  const endParagraph = () => {
     for (const s of stack) out.push(unbalanced(field, s.at, s.ch));
     if (straightCount % 2 === 1) out.push(unbalanced(field, straight, '"'));
-    paraStart += para.length + 1;
+    stack = [];
+    straightCount = 0;
+  };
+  for (const m of text.matchAll(BRACKETS)) {
+    const at = m.index;
+    const ch = m[0];
+    if (ch === '\n') {
+      endParagraph();
+      paraStart = at + 1;
+      continue;
+    }
+    if (ch === '"') {
+      straightCount++;
+      straight = at;
+      continue;
+    }
+    if ((ch === '’' || ch === "'") && /[A-Za-z]/.test(text[at - 1] ?? '') && /[A-Za-z]/.test(text[at + 1] ?? '')) continue; // apostrophe
+    if (ch === "'") continue;
+    if (PAIRS[ch]) {
+      stack.push({ ch, at });
+      continue;
+    }
+    const opener = CLOSERS.get(ch)!;
+    const top = stack[stack.length - 1];
+    if (top && top.ch === opener) stack.pop();
+    else if (top && stack.some((s) => s.ch === opener)) {
+      while (stack.length && stack[stack.length - 1].ch !== opener) {
+        const s = stack.pop()!;
+        out.push(unbalanced(field, s.at, s.ch));
+      }
+      stack.pop();
+    } else if (!LIST_MARKER.test(text.slice(paraStart, at))) out.push(unbalanced(field, at, ch));
   }
+  endParagraph();
   return out;
 }
+
+const BRACKETS = /[\n"'（(【[《“‘「『{〔）)】\]》”’」』}〕]/g;
+const LIST_MARKER = /^\s*[\dA-Za-z一二三四五六七八九十]{1,3}$/;
 
 function unbalanced(field: 'title' | 'body', at: number, ch: string): FormatHit {
   const other = PAIRS[ch] ?? CLOSERS.get(ch) ?? ch;
