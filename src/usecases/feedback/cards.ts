@@ -88,6 +88,7 @@ export function rectificationFormCard(args: {
   text: string;
   owners: { id: string; name: string }[];
   defaultDue: string;
+  /** Markdown: names in it must be escaped by the caller. */
   created?: string;
 }): CardBody {
   return {
@@ -99,7 +100,7 @@ export function rectificationFormCard(args: {
       text: md(clip(args.text, 300)),
       owners: args.owners.map((o) => ({ text: o.name, value: o.id })),
       defaultDue: args.defaultDue,
-      created: args.created ? md(args.created) : '',
+      created: args.created ?? '',
       value: { a: 'rectify_create', f: args.feedbackId },
     },
   };

@@ -5,6 +5,7 @@ import type { CardActionAnswer, ChannelName } from '../../ports/channel';
 import type { RectificationRecord } from '../../ports/feedback';
 import type { Tx } from '../../ports/store';
 import type { Deps } from '../deps';
+import { md } from '../cards';
 import { tell } from '../notify';
 import { rectificationCard, rectificationFormCard } from './cards';
 import type { FeedbackDeps } from './deps';
@@ -86,7 +87,7 @@ export async function createRectification(
     if (chat) {
       await tell(tx, input.channel, { kind: 'chat', id: chat }, { kind: 'text', text: `${operator!.name} 建立了整改事项 #${r.id}（稿件 #${f.draftId}），负责人 ${owner.name}，截止 ${due.toFormat('yyyy-LL-dd')}。` });
     }
-    return { toast: { type: 'success', content: `已建立整改事项 #${r.id}，已通知 ${owner.name}。` }, card: formCard(`已建立整改事项 #${r.id}，负责人 ${owner.name}，截止 ${due.toFormat('yyyy-LL-dd')}`) };
+    return { toast: { type: 'success', content: `已建立整改事项 #${r.id}，已通知 ${owner.name}。` }, card: formCard(`已建立整改事项 #${r.id}，负责人 ${md(owner.name)}，截止 ${due.toFormat('yyyy-LL-dd')}`) };
   });
 }
 
