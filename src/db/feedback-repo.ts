@@ -28,7 +28,8 @@ export class TypeormFeedbackRepo implements FeedbackRepo {
     const m = em(tx);
     const before = await m.getRepository(FeedbackEntity).findOneBy({ source: item.source, externalId: item.externalId });
     if (before) return null;
-    await m.createQueryBuilder().insert().into(FeedbackEntity).values(item).orIgnore().execute();
+    // A copy: TypeORM writes the generated id back into the values object.
+    await m.createQueryBuilder().insert().into(FeedbackEntity).values({ ...item }).orIgnore().execute();
     // Read back: on PostgreSQL a concurrent insert of the same key makes ours a no-op.
     const row = await m.getRepository(FeedbackEntity).findOneBy({ source: item.source, externalId: item.externalId });
     return row && row.collectedAt.getTime() === item.collectedAt.getTime() && row.text === item.text ? Number(row.id) : null;
