@@ -84,7 +84,7 @@ function lineCol(text: string, offset: number): string {
   return `${line}:${offset - before.lastIndexOf('\n')}`;
 }
 
-export function formatHuman(findings: readonly Finding[], title: string, body: string): string {
+export function formatHuman(findings: readonly Finding[], body: string): string {
   if (findings.length === 0) return '未发现问题。\n';
   const lines = findings.map((f) => {
     const where = f.field === 'title' ? `标题 ${f.start}` : `正文 ${lineCol(body, f.start)}`;
@@ -94,7 +94,6 @@ export function formatHuman(findings: readonly Finding[], title: string, body: s
     return `${f.severity.padEnd(5)} ${where.padEnd(10)} ${f.rule}${plat}${shown} ${f.suggestion}${rep}`;
   });
   const n = (s: string) => findings.filter((f) => f.severity === s).length;
-  void title;
   return `${lines.join('\n')}\n共 ${findings.length} 项：block ${n('block')}，warn ${n('warn')}，info ${n('info')}\n`;
 }
 
@@ -125,7 +124,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     findings = engine.review({ title, body, media: [] }, args.platforms).filter((f) => !/^format\.(media|images|videos|image)/.test(f.rule));
   }
   if (args.json) io.out(`${JSON.stringify({ findings, blocking: hasBlocking(findings) }, null, 2)}\n`);
-  else io.out(formatHuman(findings, title ?? '', body));
+  else io.out(formatHuman(findings, body));
   return hasBlocking(findings) ? 1 : 0;
 }
 
