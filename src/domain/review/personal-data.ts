@@ -23,6 +23,8 @@ interface Detector {
   rule: string;
   severity: Severity;
   label: string;
+  /** Added to the suggestion, e.g. when the data is often published on purpose. */
+  hint?: string;
   pattern: RegExp;
   /** Returns the masked replacement, or null when the candidate is not valid. */
   accept(match: RegExpExecArray, view: string): string | null;
@@ -45,6 +47,7 @@ const DETECTORS: Detector[] = [
   {
     rule: 'pii.credit-code',
     severity: 'warn',
+    hint: '企业信息公示中的信用代码可忽略',
     label: '统一社会信用代码',
     pattern: new RegExp(`${NB}[0-9A-HJ-NPQRTUWXY]{2}\\d{6}[0-9A-HJ-NPQRTUWXY]{10}${NA}`, 'g'),
     accept: (m) => (isValidCreditCode(m[0]) && !ID_SHAPED.test(m[0]) ? maskCreditCode(m[0]) : null),
@@ -74,6 +77,7 @@ const DETECTORS: Detector[] = [
   {
     rule: 'pii.landline',
     severity: 'warn',
+    hint: '若为单位对外公开的咨询电话可忽略',
     label: '固定电话',
     pattern: new RegExp(`${NB}(?:\\(0\\d{2,3}\\)|0\\d{2,3})[-\\s]?[2-9]\\d{6,7}(?:-\\d{1,5})?${NA}`, 'g'),
     accept: (m) => {
@@ -93,6 +97,7 @@ const DETECTORS: Detector[] = [
   {
     rule: 'pii.email',
     severity: 'warn',
+    hint: '若为单位对外公开的投稿或联系邮箱可忽略',
     label: '电子邮箱',
     pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g,
     accept: (m) => (validator.isEmail(m[0]) ? maskEmail(m[0]) : null),
@@ -146,7 +151,7 @@ export function findPersonalData(text: string, view: Normalised = normaliseForDa
         end,
         text: text.slice(start, end),
         replacement,
-        suggestion: `疑似${d.label}，发布前请删除或脱敏（可一键脱敏为 ${replacement}）`,
+        suggestion: `疑似${d.label}，发布前请删除或脱敏（可一键脱敏为 ${replacement}）${d.hint ? `；${d.hint}` : ''}`,
       });
     }
   }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -50,5 +51,20 @@ describe('copydesk review', () => {
     const x = io();
     expect(await main(['--bogus'], x.io)).toBe(2);
     expect(await main(['/nonexistent/file.txt'], x.io)).toBe(2);
+  });
+});
+
+describe('bin/copydesk.js', () => {
+  const bin = path.resolve(__dirname, '../../../bin/copydesk.js');
+  it('dispatches review, prints JSON and exits 1 on a block finding', () => {
+    const r = spawnSync(process.execPath, [bin, 'review', '--json', '--no-segment', '-'], { input: '联系人身份证11010519491231002X', encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.findings[0]).toMatchObject({ rule: 'pii.resident-id', start: 6, end: 24, replacement: '110***********002X' });
+  });
+  it('exits 2 on an unknown subcommand', () => {
+    const r = spawnSync(process.execPath, [bin, 'nope'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/usage: copydesk/);
   });
 });
