@@ -12,7 +12,11 @@ const VERDICT_LABELS = { approve: '通过', changes: '退回修改', reject: '�
 
 /** Escapes text for Feishu markdown so user input cannot inject links, mentions or formatting. */
 export function md(text: string): string {
-  return text.replace(/[\\`*_~[\]()<>#|]/g, (c) => `\\${c}`).replace(/&/g, '&amp;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_~[\]()#|]/g, (c) => `\\${c}`);
 }
 
 export const targetLabel = (t: { platform: keyof typeof PLATFORM_LABELS; account?: string }): string =>

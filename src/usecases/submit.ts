@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { transition } from '../domain/draft';
 import { AppError } from '../domain/errors';
-import type { Finding, MediaRef, Platform, RevisionContent } from '../domain/model';
+import { PLATFORM_LABELS, type Finding, type MediaRef, type Platform, type RevisionContent } from '../domain/model';
 import { canManagePublishing, canSubmit } from '../domain/roster';
 import { applyReplacements } from '../domain/review';
 import { parseDraftLines, parseSubmission, type DraftFields, type ParseResult, type Target } from '../domain/submission';
@@ -34,7 +34,7 @@ export function precheck(deps: Deps, content: RevisionContent, targets: Target[]
     if (deps.publishers.nameFor(t) === 'manual') {
       findings.push({
         rule: 'publisher.manual', category: 'publishing', severity: 'info', field: 'body', start: 0, end: 0, text: '', platform: t.platform,
-        suggestion: `${t.account ?? t.platform} 未配置发布凭据，审批通过后将交由成员人工发布。`,
+        suggestion: `${t.account ?? PLATFORM_LABELS[t.platform]} 未配置发布凭据，审批通过后将交由成员人工发布。`,
       });
     }
   }

@@ -63,8 +63,14 @@ export function renderCardHtml(card: unknown, options?: CardHtmlOptions): string
     const keep = (html: string): string => '\ue000' + (stash.push(html) - 1) + '\ue001';
     let s = String(source).replace(/\r\n?/g, '\n').replace(/[\ue000\ue001]/g, '');
     // Fenced code blocks and inline code are taken out first so nothing inside them is formatted.
+    // An escaped backtick never opens code.
+    s = s.replace(/\\`/g, () => keep('`'));
     s = s.replace(/```[^\n]*\n([\s\S]*?)```/g, (_m, code: string) => keep('<pre class="cd-code">' + esc(code.replace(/\n$/, '')) + '</pre>'));
     s = s.replace(/`([^`\n]+)`/g, (_m, code: string) => keep('<code>' + esc(code) + '</code>'));
+    // Escaped characters stay literal: backslash escapes and the entities &lt; &gt; &amp;.
+    s = s.replace(/\\([\\`*_~\[\]()<>#|!-])|&(lt|gt|amp);/g, (_m, c: string | undefined, ent: string | undefined) =>
+      keep(esc(c ?? ({ lt: '<', gt: '>', amp: '&' } as Record<string, string>)[ent!])),
+    );
     s = esc(s);
     const Q = '(?:&quot;|&#39;)?';
     // Feishu extensions: <at id=...></at>, <font color=...>, <text_tag color=...>, <br>.
