@@ -68,7 +68,7 @@ export function renderCardHtml(card: unknown, options?: CardHtmlOptions): string
     s = s.replace(/```[^\n]*\n([\s\S]*?)```/g, (_m, code: string) => keep('<pre class="cd-code">' + esc(code.replace(/\n$/, '')) + '</pre>'));
     s = s.replace(/`([^`\n]+)`/g, (_m, code: string) => keep('<code>' + esc(code) + '</code>'));
     // Escaped characters stay literal: backslash escapes and the entities &lt; &gt; &amp;.
-    s = s.replace(/\\([\\`*_~\[\]()<>#|!-])|&(lt|gt|amp);/g, (_m, c: string | undefined, ent: string | undefined) =>
+    s = s.replace(/\\([\\`*_~[\]()<>#|!-])|&(lt|gt|amp);/g, (_m, c: string | undefined, ent: string | undefined) =>
       keep(esc(c ?? ({ lt: '<', gt: '>', amp: '&' } as Record<string, string>)[ent!])),
     );
     s = esc(s);
