@@ -10,7 +10,7 @@ const post = (over: Partial<FeedbackPost> = {}): FeedbackPost => ({
 /** A Weibo comments/show that behaves like the real one: newest first, since_id exclusive, max_id inclusive. */
 function realWeibo(ids: bigint[]) {
   const calls: Record<string, string>[] = [];
-  const fetchImpl = (async (input: URL | RequestInfo) => {
+  const fetchImpl = (async (input: URL | string) => {
     const url = new URL(String(input));
     const q = Object.fromEntries(url.searchParams);
     calls.push(q);
