@@ -72,7 +72,8 @@ export async function feedbackFromMessage(deps: Deps, fb: FeedbackDeps, msg: Inb
   } else if (FEEDBACK_BARE.test(msg.text)) {
     await reply(deps, msg.channel, msg.messageId, '用法：/feedback 稿件编号 反馈内容，例如 /feedback 12 文中电话号码有误');
     return true;
-  } else if (msg.replyToMessageId && !msg.text.trim().startsWith('/')) {
+  } else if (msg.replyToMessageId && msg.title === undefined && !/^\s*(\/|投稿)/.test(msg.text)) {
+    // Commands and submissions sent as replies stay with the core.
     draftNo = await deps.store.transaction((tx) => fb.repo.draftOfMessage(tx, msg.replyToMessageId!));
     if (draftNo === null) return false;
     text = msg.text;

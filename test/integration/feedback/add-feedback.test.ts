@@ -79,15 +79,22 @@ describe('feedback from people', () => {
     ]);
   });
 
-  it('leaves a reply to any other message to the core', async () => {
+  it('leaves a reply to any other message, and a command sent as a reply, to the core', async () => {
     const receipt = (await w.client.botMessages(LIAISON)).find((m) => m.template === 'receipt')!;
     const event: InboundMessage = {
       type: 'message', channel: 'sandbox', eventId: 'ev_reply_2', messageId: receipt.id, chatId: 'dm', chatType: 'p2p', senderId: LIAISON,
       text: '谢谢', images: [], mentions: [], mentionsBot: false, replyToMessageId: receipt.id, createdAt: w.clock.now(),
     };
     await w.app.deps.store.acceptInbound('sandbox', event.eventId, event, w.clock.now());
+    // A command sent as a reply to the 已发布 notice is a command, not feedback.
+    const notice = (await w.client.botMessages(LIAISON)).find((m) => m.text?.startsWith(`稿件 #${published.no} 已发布`))!;
+    const command = { ...event, eventId: 'ev_reply_3', text: `/status ${published.no}`, replyToMessageId: notice.id };
+    await w.app.deps.store.acceptInbound('sandbox', command.eventId, command, w.clock.now());
     await w.app.settle();
-    expect((await rows('chat')).filter((r) => r.text === '谢谢')).toHaveLength(0);
+    const texts = (await rows('chat')).map((r) => r.text);
+    expect(texts).not.toContain('谢谢');
+    expect(texts).not.toContain(`/status ${published.no}`);
+    expect(texts).toHaveLength(2);
   });
 
   describe('POST /feedback', () => {
