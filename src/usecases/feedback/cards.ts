@@ -45,7 +45,6 @@ export function feedbackSummaryCard(args: {
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .map(([k, v]) => `${SOURCE_LABELS[k] ?? k} ${v}`)
     .join('、');
-  const flaggedTotal = Object.values(s.flaggedCounts).reduce((a, b) => a + b, 0);
   // One row per feedback item, with the first (most serious) of its flags.
   const seen = new Set<string>();
   const rows = s.flagged.filter((f) => (seen.has(String(f.id)) ? false : (seen.add(String(f.id)), true)));
@@ -74,9 +73,9 @@ export function feedbackSummaryCard(args: {
         open: !args.rectified.has(Number(f.id)),
         value: { a: 'rectify_open', f: Number(f.id) },
       })),
-      flaggedTotal,
+      flaggedTotal: rows.length,
       moreFlagged: rows.length > shown.length ? `另有 ${rows.length - shown.length} 条未列出。` : '',
-      color: s.flaggedCounts.error_report > 0 ? 'red' : flaggedTotal > 0 ? 'orange' : 'green',
+      color: s.flaggedCounts.error_report > 0 ? 'red' : rows.length > 0 ? 'orange' : 'green',
     },
   };
 }

@@ -27,7 +27,7 @@ export async function postSummaries(deps: Deps, fb: FeedbackDeps): Promise<numbe
       if (!(await fb.repo.claimReminder(tx, summaryKey(p.id), now))) return false;
       const rev = await tx.getRevision(draft.id, (await tx.getPublication(p.id))?.revision ?? draft.revision);
       const items = await fb.repo.feedbackOfPublication(tx, p.id);
-      const summary = summariseFeedback(items.map((f) => ({ id: f.id, text: f.text, createdAt: f.createdAt, source: f.source })));
+      const summary = summariseFeedback(items.map((f) => ({ id: f.id, text: f.text, createdAt: f.createdAt, source: f.source })), { maxFlagged: 500 });
       const rectified = new Set<number>();
       for (const f of summary.flagged) if (await fb.repo.openRectificationOf(tx, Number(f.id))) rectified.add(Number(f.id));
       const card = feedbackSummaryCard({
