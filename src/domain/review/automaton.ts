@@ -356,6 +356,41 @@ export class Automaton {
     }
   }
 
+  /**
+   * Scans already-prepared units (no folding; unit 0 resets). Reports pattern id and the index of
+   * the first and last unit of each match.
+   */
+  scanUnits(units: ArrayLike<number>, length: number, sink: (pattern: number, first: number, last: number) => void): void {
+    const code = this.code;
+    const base = this.base;
+    const check = this.check;
+    const fail = this.fail;
+    const emit = this.emit;
+    const term = this.term;
+    const lengths = this.lengths;
+    let s = 0;
+    for (let i = 0; i < length; i++) {
+      const k = code[units[i]];
+      if (k === 0) {
+        s = 0;
+        continue;
+      }
+      for (;;) {
+        const t = base[s] + k;
+        if (check[t] === s && t !== 0) {
+          s = t;
+          break;
+        }
+        if (s === 0) break;
+        s = fail[s];
+      }
+      for (let o = emit[s]; o !== EMPTY; o = emit[fail[o]]) {
+        const id = term[o];
+        sink(id, i - lengths[id] + 1, i);
+      }
+    }
+  }
+
   /** Number of matches in `text` (for benchmarks and tests). */
   count(text: string): number {
     let c = 0;

@@ -32,6 +32,24 @@ describe('LexiconMatcher', () => {
     expect(cats('Dubois said')).toEqual([]);
   });
 
+  it('matches mixed pinyin and characters and tone marks, but not homophones written in characters', () => {
+    expect(cats('玩du博吗')).toEqual(['gambling:du博']);
+    expect(cats('玩赌Bo吗')).toEqual(['gambling:赌Bo']);
+    expect(cats('一起 dǔ bó')).toEqual(['gambling:dǔ bó']);
+    expect(cats('liu he cai')).toEqual(['gambling:liu he cai']);
+    expect(cats('他在读博士')).toEqual([]);
+    expect(cats('du')).toEqual([]);
+  });
+
+  it('cuts letter runs into syllables respecting spaces and the apostrophe rule', () => {
+    const fraud = new LexiconMatcher({ fraud: ['保本高息', '荐股'] });
+    const f = (t: string) => fraud.find(t).map((h) => t.slice(h.start, h.end));
+    expect(f('BAO BEN GAO XI')).toEqual(['BAO BEN GAO XI']);
+    expect(f('baobengaoxi')).toEqual(['baobengaoxi']);
+    expect(f('jiangu')).toEqual(['jiangu']);
+    expect(f('j i a n g u')).toEqual(['j i a n g u']);
+  });
+
   it('can switch pinyin off', () => {
     const noPy = new LexiconMatcher({ gambling: ['赌博'] }, { pinyin: false });
     expect(noPy.find('dubo')).toEqual([]);
