@@ -102,10 +102,10 @@ export function createDigestQueries(): DigestQueries {
     },
 
     async feedbackTotals(tx, range): Promise<SentimentCounts> {
-      const rows = await run(tx, 'SELECT sentiment, COUNT(*) AS n FROM feedback WHERE created_at >= ? AND created_at < ? GROUP BY sentiment', [iso(range.from), iso(range.to)]);
-      const counts = emptyCounts();
-      for (const r of rows) if (SENTIMENTS.includes(r.sentiment as SentimentLabel)) counts[r.sentiment as SentimentLabel] += num(r.n);
-      return counts;
+      // One index range count per label (sentiment, created_at): no grouping of the period's rows.
+      const count = (label: SentimentLabel) => `(SELECT COUNT(*) FROM feedback WHERE sentiment = '${label}' AND created_at >= ? AND created_at < ?) AS ${label}`;
+      const [r] = await run(tx, `SELECT ${SENTIMENTS.map(count).join(', ')}`, SENTIMENTS.flatMap(() => [iso(range.from), iso(range.to)]));
+      return { positive: num(r?.positive), neutral: num(r?.neutral), negative: num(r?.negative) };
     },
 
     async feedbackSample(tx, range, recent, negative): Promise<FeedbackSampleItem[]> {
