@@ -358,9 +358,9 @@ export class Automaton {
 
   /**
    * Scans already-prepared units (no folding; unit 0 resets). Reports pattern id and the index of
-   * the first and last unit of each match.
+   * the first and last unit of each match; with `marks`, only matches that contain a marked unit.
    */
-  scanUnits(units: ArrayLike<number>, length: number, sink: (pattern: number, first: number, last: number) => void): void {
+  scanUnits(units: Uint16Array, length: number, sink: (pattern: number, first: number, last: number) => void, marks?: Uint8Array): void {
     const code = this.code;
     const base = this.base;
     const check = this.check;
@@ -369,7 +369,9 @@ export class Automaton {
     const term = this.term;
     const lengths = this.lengths;
     let s = 0;
+    let lastMark = marks ? -1 : length;
     for (let i = 0; i < length; i++) {
+      if (marks && marks[i] !== 0) lastMark = i;
       const k = code[units[i]];
       if (k === 0) {
         s = 0;
@@ -386,7 +388,8 @@ export class Automaton {
       }
       for (let o = emit[s]; o !== EMPTY; o = emit[fail[o]]) {
         const id = term[o];
-        sink(id, i - lengths[id] + 1, i);
+        const first = i - lengths[id] + 1;
+        if (first <= lastMark) sink(id, first, i);
       }
     }
   }

@@ -147,36 +147,66 @@ export interface Normalised {
  * Folds `text` for lexicon matching: width, case, traditional characters, circled and dingbat
  * digits; drops spaces, punctuation, symbols, emoji and zero-width characters.
  */
+/** Folded units of `text` (no string built) with original spans; `length` units are valid. */
+export interface FoldedUnits {
+  units: Uint16Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  length: number;
+}
+
 export function normalise(text: string): Normalised {
+  const f = foldUnits(text);
+  let s = '';
+  for (let k = 0; k < f.length; k += 4096) s += String.fromCharCode(...f.units.subarray(k, Math.min(f.length, k + 4096)));
+  return { text: s, starts: f.starts.slice(0, f.length), ends: f.ends.slice(0, f.length) };
+}
+
+/** Like normalise, without building the folded string (arrays may be longer than `length`). */
+export function foldUnits(text: string): FoldedUnits {
   const t = foldTable();
-  const out: number[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const push = (s: string, a: number, b: number) => {
-    for (let k = 0; k < s.length; k++) {
-      out.push(s.charCodeAt(k));
-      starts.push(a);
-      ends.push(b);
+  let cap = text.length + 16;
+  let out = new Uint16Array(cap);
+  let starts = new Int32Array(cap);
+  let ends = new Int32Array(cap);
+  let n = 0;
+  const push = (u: number, a: number, b: number) => {
+    if (n >= cap) {
+      cap *= 2;
+      const o = new Uint16Array(cap);
+      o.set(out);
+      out = o;
+      const s2 = new Int32Array(cap);
+      s2.set(starts);
+      starts = s2;
+      const e2 = new Int32Array(cap);
+      e2.set(ends);
+      ends = e2;
     }
+    out[n] = u;
+    starts[n] = a;
+    ends[n++] = b;
   };
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     const u = t.unit[c];
-    if (u >= 0) {
-      out.push(u);
-      starts.push(i);
-      ends.push(i + 1);
-    } else if (u === MULTI) push(t.multi.get(c)!, i, i + 1);
-    else if (u === HIGH) {
+    if (u >= 0 && n < cap) {
+      out[n] = u;
+      starts[n] = i;
+      ends[n++] = i + 1;
+    } else if (u >= 0) push(u, i, i + 1);
+    else if (u === MULTI) {
+      const m = t.multi.get(c)!;
+      for (let k = 0; k < m.length; k++) push(m.charCodeAt(k), i, i + 1);
+    } else if (u === HIGH) {
       const cp = text.codePointAt(i)!;
       const w = cp > 0xffff ? 2 : 1;
-      push(t.foldCodePoint(cp), i, i + w);
+      const m = t.foldCodePoint(cp);
+      for (let k = 0; k < m.length; k++) push(m.charCodeAt(k), i, i + w);
       i += w - 1;
     }
   }
-  let s = '';
-  for (let k = 0; k < out.length; k += 4096) s += String.fromCharCode(...out.slice(k, k + 4096));
-  return { text: s, starts: Int32Array.from(starts), ends: Int32Array.from(ends) };
+  return { units: out, starts, ends, length: n };
 }
 
 /** Folds a lexicon term the same way the text is folded (same result as normalise(term).text). */

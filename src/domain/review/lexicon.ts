@@ -35,6 +35,8 @@ const EDGE_END = 2;
 const HAN = /^\p{Script=Han}+$/u;
 const isAlnum = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
 const ALNUM = /[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/;
+/** Runs of anything that may fold to Latin letters (see hasLatin). */
+const LATIN_RUN = /(?:[A-Za-z\uff21-\uff3a\uff41-\uff5a\u00c0-\u024f\u1e00-\u1eff\u0400-\u04ff\u0370-\u03ff]|\ud835[\udc00-\udfff])+/g;
 
 /** Parses a lexicon file: one term per line, `#` starts a comment, blank lines ignored. */
 export function parseLexicon(content: string): string[] {
@@ -131,22 +133,39 @@ export class LexiconMatcher {
         else if (!glued(start, end, flags)) hits.push({ category, term, start, end, viaPinyin: false });
       });
     });
-    if (this.pinyinAutomaton && this.pinyinAutomaton.size > 0 && hasLatin(text)) {
-      const st = toSyllables(text);
-      this.pinyinAutomaton.scanUnits(st.units, st.length, (id, first, last) => {
-        let letters = 0;
-        let allLetters = true;
-        for (let i = first; i <= last; i++) {
-          letters += st.letters[i];
-          if (st.letters[i] === 0) allLetters = false;
-        }
-        if (letters === 0 || (allLetters && letters < this.minLetters)) return;
-        const start = st.starts[first];
-        const end = st.ends[last];
-        const flags = (st.letters[first] > 0 ? EDGE_START : 0) | (st.letters[last] > 0 ? EDGE_END : 0);
-        if (glued(start, end, flags)) return;
-        this.pinyinEntries.forEach(id, (cat, term) => hits.push({ category: cats[cat], term, start, end, viaPinyin: true }));
-      });
+    const py = this.pinyinAutomaton;
+    if (py && py.size > 0 && hasLatin(text)) {
+      // Only windows around letters can hold a pinyin match (it needs a syllable in letters).
+      const reach = py.maxLen * 3 + 8;
+      const windows: Array<[number, number]> = [];
+      for (const m of text.matchAll(LATIN_RUN)) {
+        const a = Math.max(0, m.index - reach);
+        const b = Math.min(text.length, m.index + m[0].length + reach);
+        const last = windows[windows.length - 1];
+        if (last && a <= last[1]) last[1] = b;
+        else windows.push([a, b]);
+      }
+      const seen = new Set<string>();
+      for (const [wa, wb] of windows) {
+        const st = toSyllables(text.slice(wa, wb));
+        py.scanUnits(st.units, st.length, (id, first, last) => {
+          let letters = 0;
+          let allLetters = true;
+          for (let i = first; i <= last; i++) {
+            letters += st.letters[i];
+            if (st.letters[i] === 0) allLetters = false;
+          }
+          if (letters === 0 || (allLetters && letters < this.minLetters)) return;
+          const start = wa + st.starts[first];
+          const end = wa + st.ends[last];
+          const flags = (st.letters[first] > 0 ? EDGE_START : 0) | (st.letters[last] > 0 ? EDGE_END : 0);
+          if (glued(start, end, flags)) return;
+          const key = `${id}:${start}:${end}`;
+          if (seen.has(key)) return;
+          seen.add(key);
+          this.pinyinEntries.forEach(id, (cat, term) => hits.push({ category: cats[cat], term, start, end, viaPinyin: true }));
+        }, st.letters);
+      }
     }
     hits.sort((a, b) => a.start - b.start || b.end - a.end);
     if (allowed.length === 0) return hits;

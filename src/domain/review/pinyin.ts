@@ -7,7 +7,7 @@
  * Syllables are code units in the private-use area (U+E001…), so the same Automaton runs them.
  */
 import { pinyin } from 'pinyin-pro';
-import { normalise } from './fold';
+import { foldUnits } from './fold';
 
 /** Toneless syllables of Mandarin (ü written u, as the text folding strips the diaeresis). */
 const SYLLABLES = 'a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can cang cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de dei den deng di dia dian diao die ding diu dong dou du duan dui dun duo e ei en eng er fa fan fang fei fen feng fo fou fu ga gai gan gang gao ge gei gen geng gong gou gu gua guai guan guang gui gun guo ha hai han hang hao he hei hen heng hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan jue jun ka kai kan kang kao ke kei ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang lao le lei leng li lia lian liang liao lie lin ling liu lo long lou lu luan lue lun luo ma mai man mang mao me mei men meng mi mian miao mie min ming miu mo mou mu na nai nan nang nao ne nei nen neng ni nian niang niao nie nin ning niu nong nou nu nuan nue nuo o ou pa pai pan pang pao pei pen peng pi pian piao pie pin ping po pou pu qi qia qian qiang qiao qie qin qing qiong qiu qu quan que qun ran rang rao re ren reng ri rong rou ru rua ruan rui run ruo sa sai san sang sao se sen seng sha shai shan shang shao she shei shen sheng shi shou shu shua shuai shuan shuang shui shun shuo si song sou su suan sui sun suo ta tai tan tang tao te tei teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo'.split(' ');
@@ -53,13 +53,14 @@ export function syllablePatterns(term: string, cap = 2): string[] {
   return acc;
 }
 
-const primaryUnit = new Map<number, number>();
+/** Syllable unit of each BMP character's most common reading; 0xffff = not looked up yet. */
+const primaryUnit = new Uint16Array(0x10000).fill(0xffff);
 function hanUnit(c: number): number {
-  let u = primaryUnit.get(c);
-  if (u === undefined) {
+  let u = primaryUnit[c];
+  if (u === 0xffff) {
     const r = readings(String.fromCharCode(c))[0];
     u = r ? BASE + SYLLABLE_ID.get(r)! : 0;
-    primaryUnit.set(c, u);
+    primaryUnit[c] = u;
   }
   return u;
 }
@@ -67,23 +68,22 @@ function hanUnit(c: number): number {
 const VOWEL_INITIAL = /^[aoe]/;
 
 /**
- * Cuts the letter run t[i, j) into syllables with the fewest penalties: one per syllable, more
+ * Cuts a letter run (folded units from index i) into syllables with the fewest penalties: one per syllable, more
  * for a syllable that spans a space or other dropped character of the original (BAO BEN GAO XI),
  * or that starts with a, o or e right after another syllable (pinyin writes xi'an for that), and
  * most for a letter that fits no syllable (emitted as a break). Returns the new unit count.
  */
 function segmentRun(
-  t: string,
+  run: string,
   n: { starts: Int32Array; ends: Int32Array },
   i: number,
-  j: number,
   units: Uint16Array,
   starts: Int32Array,
   ends: Int32Array,
   letters: Uint8Array,
   k: number,
 ): number {
-  const m = j - i;
+  const m = run.length;
   const cost = new Float64Array(m + 1).fill(Infinity);
   const piece = new Int8Array(m + 1);
   cost[0] = 0;
@@ -99,10 +99,10 @@ function segmentRun(
     piece[e] = 0;
     for (let l = 1; l <= MAX_SYLLABLE && l <= e; l++) {
       const b = e - l;
-      if (!SYLLABLE_ID.has(t.slice(i + b, i + e))) continue;
+      if (!SYLLABLE_ID.has(run.slice(b, e))) continue;
       let c = cost[b] + 1;
       for (let q = b + 1; q < e; q++) if (gapBefore(q)) c += 5;
-      if (b > 0 && !gapBefore(b) && VOWEL_INITIAL.test(t[i + b])) c += 2;
+      if (b > 0 && !gapBefore(b) && VOWEL_INITIAL.test(run[b])) c += 2;
       if (c < cost[e]) {
         cost[e] = c;
         piece[e] = l;
@@ -126,7 +126,7 @@ function segmentRun(
       p++;
       continue;
     }
-    units[k] = BASE + SYLLABLE_ID.get(t.slice(p, p + l))!;
+    units[k] = BASE + SYLLABLE_ID.get(run.slice(p - i, p - i + l))!;
     starts[k] = n.starts[p];
     ends[k] = n.ends[p + l - 1];
     letters[k++] = l;
@@ -147,20 +147,21 @@ export interface SyllableStream {
 }
 
 export function toSyllables(text: string): SyllableStream {
-  const n = normalise(text);
-  const t = n.text;
-  const len = t.length;
+  const n = foldUnits(text);
+  const f = n.units;
+  const len = n.length;
   const units = new Uint16Array(len);
   const starts = new Int32Array(len);
   const ends = new Int32Array(len);
   const letters = new Uint8Array(len);
   let k = 0;
   for (let i = 0; i < len; ) {
-    const c = t.charCodeAt(i);
+    const c = f[i];
     if (c >= 0x61 && c <= 0x7a) {
       let j = i;
-      while (j < len && t.charCodeAt(j) >= 0x61 && t.charCodeAt(j) <= 0x7a) j++;
-      k = segmentRun(t, n, i, j, units, starts, ends, letters, k);
+      while (j < len && f[j] >= 0x61 && f[j] <= 0x7a) j++;
+      const run = String.fromCharCode(...f.subarray(i, j));
+      k = segmentRun(run, n, i, units, starts, ends, letters, k);
       i = j;
       continue;
     }
