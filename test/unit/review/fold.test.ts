@@ -31,7 +31,7 @@ describe('normalise', () => {
     expect(foldTerm('AV女優')).toBe('av女优');
   });
 
-  const pieces = fc.constantFrom('赌', '博', '賭', 'Ａ', 'a', 'B', '1', '１', '①', '⑩', ' ', '*', '，', '\u200b', '😀', '𠀀', '\ud800', '色', '情', '\n', 'ß', 'ﬁ');
+  const pieces = fc.constantFrom('赌', '博', '賭', 'Ａ', 'a', 'B', '1', '１', '①', '⑩', ' ', '*', '，', '\u200b', '😀', '𠀀', '\ud800', '色', '情', '\n', 'ß', 'ﬁ', 'ǔ', 'ѕ', '𝐝', '\u20e3');
   const texts = fc.array(pieces, { maxLength: 40 }).map((a) => a.join(''));
 
   it('never shifts a span: the original slice of any folded span folds to that span (property)', () => {
