@@ -153,8 +153,12 @@ function main() {
     return m.heapUsed + m.arrayBuffers;
   };
   const hold: unknown[] = [];
-  const timed = (f: () => unknown) => {
+  const fullGc = () => {
     gc?.();
+    gc?.();
+  };
+  const timed = (f: () => unknown) => {
+    fullGc();
     const m0 = mem();
     const c0 = process.cpuUsage();
     const t0 = now();
@@ -162,7 +166,7 @@ function main() {
     const wall = now() - t0;
     const c = process.cpuUsage(c0);
     const beforeGc = mem() - m0;
-    gc?.();
+    fullGc();
     const retained = mem() - m0;
     hold.length = 0;
     return { wall, cpu: (c.user + c.system) / 1000, beforeGc, retained };
