@@ -46,13 +46,19 @@ export function maskPlate(plate: string): string {
   return chars.map((c, i) => (i >= 2 && i < chars.length - 2 && /[A-Za-z0-9]/.test(c) ? '*' : c)).join('');
 }
 
-/** Applies the `replacement` of each finding, skipping any that overlaps one already applied (earlier start first, then longer). */
+/**
+ * Applies the `replacement` of each finding, skipping any that overlaps one already applied
+ * (earlier start first, then longer). Pass `field` to apply only the findings of that field
+ * (findings of a whole revision index two texts).
+ */
 export function applyReplacements(
   text: string,
-  findings: ReadonlyArray<{ start: number; end: number; replacement?: string }>,
+  findings: ReadonlyArray<{ start: number; end: number; replacement?: string; field?: 'title' | 'body' }>,
+  field?: 'title' | 'body',
 ): string {
   const chosen = findings
     .filter((f) => f.replacement !== undefined && f.start >= 0 && f.end <= text.length && f.start <= f.end)
+    .filter((f) => field === undefined || f.field === field)
     .slice()
     .sort((a, b) => a.start - b.start || b.end - a.end);
   let out = '';

@@ -131,6 +131,14 @@ describe('applyReplacements', () => {
     ]);
     expect(out).toBe('abXXefgij');
   });
+  it('applies only the findings of the given field', () => {
+    const findings = [
+      { field: 'title' as const, start: 0, end: 2, replacement: 'T' },
+      { field: 'body' as const, start: 0, end: 2, replacement: 'B' },
+    ];
+    expect(applyReplacements('abcd', findings, 'body')).toBe('Bcd');
+    expect(applyReplacements('abcd', findings, 'title')).toBe('Tcd');
+  });
   it('is the identity without replacements (property)', () => {
     fc.assert(fc.property(fc.string(), (t) => applyReplacements(t, []) === t));
   });
