@@ -22,11 +22,6 @@ export const maskMobile = (digits: string) => maskMiddle(digits, 3, 4);
 export const maskResidentId = (id: string) => maskMiddle(id, 3, 4);
 export const maskBankCard = (digits: string) => maskMiddle(digits, 4, 4);
 export const maskCreditCode = (code: string) => maskMiddle(code, 2, 4);
-export const maskLandline = (digits: string) => {
-  const m = /^(0\d{2,3})([-\s]?)(\d{7,8})$/.exec(digits);
-  if (!m) return maskMiddle(digits, 3, 2);
-  return m[1] + m[2] + maskMiddle(m[3], 0, 2);
-};
 export const maskPassport = (p: string) => maskMiddle(p, 1, 3);
 
 export function maskEmail(email: string): string {
