@@ -30,7 +30,7 @@ async function main() {
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
   } catch (e) {
-    if (e instanceof RosterError) {
+    if (e instanceof RosterError || e instanceof ConfigError) {
       console.error(e.message);
       process.exit(2);
     }
