@@ -60,6 +60,12 @@ export interface ReviewEngine extends Reviewer {
   readonly termCount: number;
 }
 
+/**
+ * Words right before a hit that make it a report about fighting the thing (查处赌博案件, 谨防“杀猪盘”,
+ * 严禁赌博): the hit is kept, as `info`, for a person to confirm.
+ */
+const COUNTER_CONTEXT = /(?:打击|查处|严禁|禁止|整治|谨防|警惕|防范|揭露|远离|拒绝|抵制|举报|严惩|取缔|破获|侦破|依法惩治|专项治理|识破|反)[^。！？!?\n]{0,6}$/;
+
 /** Terms whose mere presence is weak evidence of a classification marking (保守国家秘密 …). */
 const WEAK_CONFIDENTIAL = new Set(['秘密', '机密', '涉密', '保密']);
 const MARKING_AFTER = /^\s*(?:[★☆*＊]|级|文件|等级|期限)/;
@@ -125,6 +131,10 @@ export function createReviewEngine(options: ReviewEngineOptions = {}): ReviewEng
           severity = 'info';
           note = '（未见密级标志，如仅为一般表述可忽略）';
         }
+      }
+      if (h.category !== 'confidential' && severity !== 'info' && COUNTER_CONTEXT.test(text.slice(Math.max(0, h.start - 12), h.start))) {
+        severity = 'info';
+        note = '（上下文为打击、防范类表述，请确认不是在传播该内容）';
       }
       const shown = text.slice(h.start, h.end);
       const evasion = h.viaPinyin ? '（拼音写法）' : shown !== h.term ? '（变形写法）' : '';

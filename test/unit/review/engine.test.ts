@@ -107,3 +107,13 @@ describe('createReviewEngine', () => {
     );
   });
 });
+
+describe('counter context', () => {
+  it('reports hits in crackdown and warning sentences as info only', () => {
+    const engine = createReviewEngine({ lexicons: { gambling: ['赌博'], fraud: ['杀猪盘'] } });
+    expect(engine.reviewText('公安机关查处赌博案件12起').map((f) => f.severity)).toEqual(['info']);
+    expect(engine.reviewText('谨防“杀猪盘”诈骗').map((f) => f.severity)).toEqual(['info']);
+    expect(engine.reviewText('欢迎来玩赌博游戏').map((f) => f.severity)).toEqual(['block']);
+    expect(engine.reviewText('严禁赌博。下载赌博软件').map((f) => f.severity)).toEqual(['info', 'block']);
+  });
+});
