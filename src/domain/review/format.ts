@@ -110,7 +110,12 @@ export function platformFormat(
     }
   }
   if (videos.length > limits.videosMax) {
-    out.push({ ...whole, rule: 'format.videos-count', severity: 'block', suggestion: limits.videosMax === 0 ? `${label}不支持直接发布视频，请改用图文或视频号` : `${label}最多 ${limits.videosMax} 个视频，当前 ${videos.length} 个` });
+    // A platform without video still gets the text and images, so a draft can also target a video platform.
+    out.push(
+      limits.videosMax === 0
+        ? { ...whole, rule: 'format.videos-count', severity: 'warn', suggestion: `${label}不能发布视频：视频不会随${label}发出，只发文字和图片；需要时请另行处理` }
+        : { ...whole, rule: 'format.videos-count', severity: 'block', suggestion: `${label}最多 ${limits.videosMax} 个视频，当前 ${videos.length} 个` },
+    );
   }
   if (limits.needsMedia && images.length === 0 && videos.length === 0) {
     out.push({ ...whole, rule: 'format.media-missing', severity: 'block', suggestion: `${label}必须附视频或图片` });

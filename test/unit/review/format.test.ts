@@ -30,6 +30,9 @@ describe('platform format rules', () => {
     expect(rules(platformFormat('', '图', [{ kind: 'image', key: 'a' }, { kind: 'image', key: 'b' }], 'weibo'))).toEqual(['format.images-count']);
     expect(rules(platformFormat('标题', '文', [{ kind: 'image', key: 'a', bytes: 2 * 1048576 }], 'wechat'))).toEqual(['format.image-size']);
     expect(rules(platformFormat('标题', '文', [{ kind: 'video', key: 'v' }], 'wechat'))).toEqual(['format.videos-count']);
+    // Not blocking: the article still goes out without the video, and the draft may also target a video platform.
+    expect(platformFormat('标题', '文', [{ kind: 'video', key: 'v' }], 'wechat')[0].severity).toBe('warn');
+    expect(platformFormat('标题', '文', [{ kind: 'video', key: 'v' }, { kind: 'video', key: 'w' }], 'kuaishou').find((h) => h.rule === 'format.videos-count')?.severity).toBe('block');
     expect(rules(platformFormat('标题', '文', [], 'douyin'))).toEqual(['format.media-missing']);
     expect(rules(platformFormat('标题', '文', [{ kind: 'video', key: 'v' }], 'douyin'))).toEqual([]);
   });
