@@ -65,9 +65,6 @@ describe('platform publishers through the real scheduler', () => {
       clock,
       dbSchema: db.schema,
       platformPublishers: platforms.byName,
-      // The pre-check has its own tests; here it must not stand between an approved draft and the
-      // publishers (it blocks a video for 公众号/微博, while 快手 needs one: see docs/publishers.md).
-      reviewer: { review: () => [] },
     });
     server = await app.listen(0);
     client = sandboxClient(`http://127.0.0.1:${server.port}`);
