@@ -35,6 +35,8 @@ export interface AppOptions {
   /** Extra publishers keyed by platform or account (the platform publishers, or test doubles at the network edge). */
   platformPublishers?: Record<string, Publisher>;
   reviewer?: Reviewer;
+  /** How publishers wait (pacing, polling); tests pass one that moves their fake clock. */
+  sleep?: (ms: number) => Promise<void>;
   /** Run node-cron jobs (off in tests, which drive `runJobs` with a fake clock). */
   cron?: boolean;
   /** PostgreSQL schema to use (tests isolate themselves with one). */
@@ -114,6 +116,7 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
     fetchMedia,
     clock,
     tokenStore: createDbTokenStore(dataSource, () => clock.now()),
+    sleep: options.sleep,
     // Called from a publisher at run time, after `deps` exists.
     onCredentialProblem: (problem) => {
       announceCredentialProblem(deps, channelName, problem).catch((e) => logger.error({ err: e }, 'credential notice failed'));
