@@ -248,8 +248,8 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
       if (feishu) await feishu.start();
       const server = koa.listen(port);
       await new Promise<void>((resolve) => server.once('listening', resolve));
+      await checkCredentials().catch((e) => logger.error({ err: e }, 'credential check failed'));
       startJobs();
-      void checkCredentials().catch((e) => logger.error({ err: e }, 'credential check failed'));
       void kick();
       const address = server.address();
       return {
