@@ -11,7 +11,7 @@ import { createDbTokenStore } from './db/token-store';
 import { appendTerm, createReviewEngineFromDisk } from './review-lexicons';
 import type { Reviewer } from './domain/model';
 import { loadRoster, type Roster } from './org/roster-file';
-import { createFeishuChannel, type FeishuChannel } from './channels/feishu';
+import type { FeishuChannel } from './channels/feishu';
 import { createSandboxChannel } from './channels/sandbox';
 import type { ChannelName, InboundMessage, Messenger } from './ports/channel';
 import { systemClock, type Clock } from './ports/clock';
@@ -184,6 +184,8 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
   const koa = new Koa();
   const router = new Router();
   if (config.feishu) {
+    // Loaded only when configured: the SDK is large, and the sandbox does not need it.
+    const { createFeishuChannel } = await import('./channels/feishu');
     feishu = createFeishuChannel({ ...config.feishu, logger, clock, accept, onCardAction });
     messengers.feishu = feishu.messenger;
     koa.use(feishu.router.routes()).use(feishu.router.allowedMethods());
