@@ -247,6 +247,7 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
     async listen(port: number) {
       // Work this replica had in flight when it last stopped is resumed with the same idempotency keys.
       await store.releaseLeases(deps.replicaId);
+      for (const m of modules) await m.start?.();
       if (feishu) await feishu.start();
       const server = koa.listen(port);
       await new Promise<void>((resolve) => server.once('listening', resolve));

@@ -36,6 +36,8 @@ export interface FeedbackModule {
   extension: Extension;
   routes(router: Router): void;
   jobs: { name: string; cron: string; run(): Promise<void> }[];
+  /** Releases this replica's cursor leases (it restarted: whatever it held is not being worked on). */
+  start(): Promise<void>;
 }
 
 export interface FeedbackModuleSettings extends FeedbackSettings {
@@ -109,6 +111,10 @@ export function createFeedbackModule(ctx: FeedbackModuleContext): FeedbackModule
           return r.status === 'stored' ? { status: 'stored', id: r.id } : { status: 'duplicate' };
         },
       });
+    },
+    async start() {
+      const released = await deps.store.transaction((tx) => fb.repo.releaseCursorLeases(tx, deps.replicaId));
+      if (released) log.info({ released }, 'feedback cursor leases of this replica released');
     },
     jobs: [
       {

@@ -21,6 +21,8 @@ export interface AppModule {
   extension?: Extension;
   routes?(router: Router): void;
   jobs?: { name: string; cron: string; run(): Promise<void> }[];
+  /** Called by `listen()` at start-up, after the core released this replica's leases (e.g. to release the module's own). */
+  start?(): Promise<void>;
 }
 
 /** The feature modules beyond the core loop. Each adds one line here. */

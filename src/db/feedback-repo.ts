@@ -121,6 +121,16 @@ export class TypeormFeedbackRepo implements FeedbackRepo {
     await em(tx).getRepository(FeedbackCursorEntity).update({ id }, { cursor });
   }
 
+  async releaseCursorLeases(tx: Tx, owner: string) {
+    const res = await em(tx)
+      .createQueryBuilder()
+      .update(FeedbackCursorEntity)
+      .set({ leaseOwner: null, leaseUntil: null })
+      .where('lease_owner = :owner', { owner })
+      .execute();
+    return res.affected ?? 0;
+  }
+
   async finishCursor(tx: Tx, id: number, outcome: Parameters<FeedbackRepo['finishCursor']>[2]) {
     const repo = em(tx).getRepository(FeedbackCursorEntity);
     const row = await repo.findOneByOrFail({ id });

@@ -147,6 +147,8 @@ export interface FeedbackRepo {
   claimCursors(tx: Tx, now: Date, owner: string, leaseMs: number, limit: number): Promise<CursorRecord[]>;
   /** Stores the cursor after a page (same transaction as the page's items); keeps the lease. */
   advanceCursor(tx: Tx, id: number, cursor: string | null): Promise<void>;
+  /** Releases every cursor lease `owner` holds (a restarted replica takes its cursors up at once). */
+  releaseCursorLeases(tx: Tx, owner: string): Promise<number>;
   /** Ends a run: releases the lease and sets the next attempt; `failures` resets on success. */
   finishCursor(tx: Tx, id: number, outcome: { ok: true; nextAttemptAt: Date; done: boolean } | { ok: false; nextAttemptAt: Date; error: string; done: boolean }): Promise<CursorRecord>;
 

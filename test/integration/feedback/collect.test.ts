@@ -1,4 +1,5 @@
 import { PostStatsEntity, ReminderEntity } from '../../../src/db/feedback-entities';
+import { TypeormFeedbackRepo } from '../../../src/db/feedback-repo';
 import { cardText } from '../../support/sandbox-client';
 import { HOUR, LEADER, seedWechatComments, startWorld, type World } from './harness';
 
@@ -139,5 +140,47 @@ describe('feedback collection', () => {
     await w.app.runJob('feedback-collect');
     expect(callsFor()).toBe(before);
     expect(await w.feedbackRows(pubId)).toHaveLength(1);
+  });
+
+  it('a replica restarted with the same REPLICA_ID takes up the cursors it held at once, not after the lease', async () => {
+    const { pubId } = await w.publish('重启租约测试');
+    const msgDataId = Number((await w.publication(pubId)).steps.wx_msg_data_id);
+    seedWechatComments(w.wechat, msgDataId, ['重启前的留言']);
+    await w.app.runJob('feedback-collect');
+    expect(await w.feedbackRows(pubId)).toHaveLength(1);
+    seedWechatComments(w.wechat, msgDataId, ['重启后的留言'], 2);
+    w.clock.advance(HOUR);
+
+    // replica-a claims the due cursors (as a run does) and dies before finishing them.
+    const repo = new TypeormFeedbackRepo();
+    const held = await w.app.deps.store.transaction((tx) => repo.claimCursors(tx, w.clock.now(), 'replica-a', 10 * 60_000, 50));
+    expect(held.map((c) => c.publicationId)).toContain(pubId);
+    expect((await w.cursorOf(pubId))!.leaseOwner).toBe('replica-a');
+    await w.shutdown();
+
+    // The new instance (same REPLICA_ID), with the clock not moved: it collects at once.
+    await w.boot();
+    expect((await w.cursorOf(pubId))!.leaseOwner).toBeNull();
+    await w.app.runJob('feedback-collect');
+    expect((await w.feedbackRows(pubId)).map((r) => r.text)).toEqual(['重启前的留言', '重启后的留言']);
+  });
+
+  it('releases only its own leases at start-up', async () => {
+    const { pubId } = await w.publish('他人租约测试');
+    await w.app.runJob('feedback-collect');
+    w.clock.advance(HOUR);
+    const repo = new TypeormFeedbackRepo();
+    await w.app.deps.store.transaction((tx) => repo.claimCursors(tx, w.clock.now(), 'replica-b', 10 * 60_000, 50));
+    await w.shutdown();
+    await w.boot();
+    expect((await w.cursorOf(pubId))!.leaseOwner).toBe('replica-b');
+    const before = commentCalls().length;
+    await w.app.runJob('feedback-collect');
+    expect(commentCalls()).toHaveLength(before);
+    // Its lease runs out: then this replica takes the cursor.
+    w.clock.advance(11 * 60_000);
+    await w.app.runJob('feedback-collect');
+    expect((await w.cursorOf(pubId))!.leaseOwner).toBeNull();
+    expect(commentCalls().length).toBeGreaterThan(before);
   });
 });
