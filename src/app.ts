@@ -21,6 +21,8 @@ import { createPlatformPublishers } from './publishers/registry';
 import type { MediaFile } from './publishers/http';
 import type { MediaRef } from './domain/model';
 import { announceCredentialProblem } from './usecases/credentials';
+import { platformPublishFinished } from './usecases/platform-events';
+import { createWechatMpCallbackRouter } from './http/wechat-mp-callback';
 import type { Deps } from './usecases/deps';
 import { deliverOutbox, processInbox } from './usecases/delivery';
 import { publishDue } from './usecases/publish';
@@ -203,6 +205,16 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
     ctx.body = { status: ctx.status === 200 ? 'ok' : 'degraded', database: db ? 'ok' : 'down', channel: { name: channelName, ...channel } };
   });
   router.get('/', (ctx) => ctx.redirect(feishu ? '/healthz' : '/sandbox'));
+  if (config.wechatCallback) {
+    const wechatEvents = createWechatMpCallbackRouter({
+      ...config.wechatCallback,
+      logger,
+      now: () => clock.now(),
+      // The publication becomes due now; the next scheduler tick (PUBLISH_CRON) reads the result.
+      onPublishJobFinish: async (publishId) => void (await platformPublishFinished(deps, { stepName: 'wx_publish_id', externalJobId: publishId })),
+    });
+    koa.use(wechatEvents.routes()).use(wechatEvents.allowedMethods());
+  }
   for (const m of modules) m.routes?.(router);
   koa.use(router.routes()).use(router.allowedMethods());
 

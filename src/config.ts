@@ -36,6 +36,9 @@ const schema = z.object({
   PUBLISH_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
   PUBLISH_CRON: optional.default('*/10 * * * * *'),
   LEXICON_DIR: optional,
+  WECHAT_MP_CALLBACK_TOKEN: optional,
+  WECHAT_MP_ENCODING_AES_KEY: optional.refine((v) => v === undefined || /^[A-Za-z0-9+/]{43}$/.test(v), 'WECHAT_MP_ENCODING_AES_KEY must be the 43-character EncodingAESKey'),
+  WECHAT_MP_APP_ID: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -58,6 +61,8 @@ export interface Config {
   publishRetryBaseSeconds: number;
   publishCron: string;
   logLevel: string;
+  /** WeChat server callback (PUBLISHJOBFINISH), when configured in the account's 服务器配置. */
+  wechatCallback?: { token: string; encodingAesKey?: string; appId: string };
   /** The organisation's own lexicon files (one term per line; file name = category; allow.txt). */
   lexiconDir?: string;
   /** The raw environment, for adapters that read their own variables (publishers). */
@@ -82,6 +87,7 @@ function crossChecks(e: Partial<z.infer<typeof schema>>): string[] {
       problems.push('FEISHU_ENCRYPT_KEY or FEISHU_VERIFICATION_TOKEN: at least one is required in webhook mode, otherwise anyone could post forged events');
     }
   }
+  if (e.WECHAT_MP_CALLBACK_TOKEN && !e.WECHAT_MP_APP_ID) problems.push('WECHAT_MP_APP_ID: required when WECHAT_MP_CALLBACK_TOKEN is set');
   if (e.PUBLISH_WEBHOOK_URL && !e.PUBLISH_WEBHOOK_SECRET) problems.push('PUBLISH_WEBHOOK_SECRET: required when PUBLISH_WEBHOOK_URL is set (requests are signed)');
   return problems;
 }
@@ -122,6 +128,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     publishCron: e.PUBLISH_CRON,
     logLevel: e.LOG_LEVEL,
     lexiconDir: e.LEXICON_DIR,
+    wechatCallback:
+      e.WECHAT_MP_CALLBACK_TOKEN && e.WECHAT_MP_APP_ID ? { token: e.WECHAT_MP_CALLBACK_TOKEN, encodingAesKey: e.WECHAT_MP_ENCODING_AES_KEY, appId: e.WECHAT_MP_APP_ID } : undefined,
     env,
   };
 }

@@ -155,6 +155,16 @@ class TypeormTx implements Tx {
     const r = await this.repo(PublicationEntity).findOneBy({ id });
     return r ? toPublication(r) : null;
   }
+  async publicationByStep(name: string, value: string) {
+    if (!/^[\w-]{1,100}$/.test(name) || !/^[\w-]{1,200}$/.test(value)) return null;
+    // Steps are stored as JSON text; the LIKE narrows, the parse decides.
+    const rows = await this.repo(PublicationEntity)
+      .createQueryBuilder('p')
+      .where('p.steps LIKE :pattern', { pattern: `%${JSON.stringify(name)}:${JSON.stringify(value)}%` })
+      .getMany();
+    const row = rows.find((r) => r.steps?.[name] === value);
+    return row ? toPublication(row) : null;
+  }
   async updatePublication(id: number, changes: Partial<Omit<PublicationRecord, 'id' | 'draftId'>>) {
     await this.repo(PublicationEntity).update({ id }, { ...changes, updatedAt: this.now() } as Partial<PublicationRow>);
   }

@@ -127,6 +127,8 @@ export interface Tx {
   insertPublication(p: Omit<PublicationRecord, 'id' | 'leaseOwner' | 'leaseUntil' | 'attempts' | 'steps' | 'url' | 'externalId' | 'lastError' | 'publishedAt'>): Promise<PublicationRecord>;
   publications(draftId: number): Promise<PublicationRecord[]>;
   getPublication(id: number): Promise<PublicationRecord | null>;
+  /** The publication whose recorded step `name` has `value` (e.g. WeChat's `wx_publish_id`). */
+  publicationByStep(name: string, value: string): Promise<PublicationRecord | null>;
   updatePublication(id: number, changes: Partial<Omit<PublicationRecord, 'id' | 'draftId'>>): Promise<void>;
 
   audit(entry: AuditEntry): Promise<void>;
