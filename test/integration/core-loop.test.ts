@@ -198,6 +198,24 @@ describe('core loop (sandbox channel, webhook publisher)', () => {
     expect(await draftState(no)).toBe('published');
   });
 
+  it('processes a stored event after a crash between the answer and the work', async () => {
+    // What a channel does before answering: the event is stored. Then the process dies.
+    const event = {
+      type: 'message' as const, channel: 'sandbox' as const, eventId: 'ev-crash-1', messageId: 'om_crash_1', chatId: 'oc_sandbox_p2p_ou_sandbox_liaison', chatType: 'p2p' as const,
+      senderId: LIAISON, text: '投稿\n崩溃前收到的稿件\n正文', images: [], mentions: [], mentionsBot: false, createdAt: clock.now(),
+    };
+    expect(await app.deps.store.acceptInbound('sandbox', event.eventId, event, clock.now())).toBe('accepted');
+    await server.close();
+    await app.dataSource.destroy();
+
+    await boot();
+    await app.settle();
+    const { RevisionEntity } = await import('../../src/db/entities');
+    expect(await app.dataSource.getRepository(RevisionEntity).countBy({ title: '崩溃前收到的稿件' })).toBe(1);
+    // Delivered again by the platform after the restart: still one draft.
+    expect(await app.deps.store.acceptInbound('sandbox', event.eventId, event, clock.now())).toBe('duplicate');
+  });
+
   it('masks personal data in one tap as a new revision, reviewed again', async () => {
     const res = await client.say(LIAISON, '投稿\n报名通知\n报名请联系王老师，电话13812345678。');
     expect(res.status).toBe(200);
