@@ -1,12 +1,14 @@
 /**
- * Comments on Weibo statuses: `GET /2/comments/show.json?id&since_id&max_id&count`. Weibo lists the
+ * Comments on Weibo statuses: `GET /2/comments/show.json?id&since_id&max_id&count`; figures:
+ * `GET /2/statuses/count.json?ids` (comments, reposts, attitudes of up to 100 statuses; deleted or
+ * unknown ids are left out of the answer). Weibo lists the
  * newest first; the cursor keeps `since` (newest id already stored) and, while a round pages
  * backwards through more than one page of new comments, `max` (the next page's upper bound) and
  * `top` (the newest id of the round, which becomes `since` when the round ends). Ids are compared
  * as big integers. A service that answers oldest first is followed too (then `since` moves forward).
  */
 import { FeedbackSourceError, type CommentPage, type FeedbackPost, type FeedbackSource, type PostFigures } from '../ports/feedback';
-import { SourceHttp, field } from './http';
+import { SourceHttp, count, field } from './http';
 
 export interface WeiboSourceOptions {
   accessToken: string;
@@ -84,11 +86,7 @@ export class WeiboFeedbackSource implements FeedbackSource {
       url: `${this.base}/2/comments/show.json`,
       query: { access_token: this.options.accessToken, id: post.externalId!, since_id: c.since, max_id: c.max, count: this.pageSize },
     });
-    const code = field(res.body, 'error_code');
-    if (code !== undefined) {
-      const n = Number(code);
-      throw new FeedbackSourceError(`${REASONS[n] ?? `微博接口错误：${String(field(res.body, 'error') ?? '未说明原因')}`}（error_code=${n}）`, RETRYABLE_CODES.has(n), String(n));
-    }
+    throwOnError(res.body);
     const raw = field(res.body, 'comments');
     const list = (Array.isArray(raw) ? raw : []).flatMap((x: unknown) => {
       const idstr = field(x, 'idstr') ?? field(x, 'id');
@@ -113,8 +111,27 @@ export class WeiboFeedbackSource implements FeedbackSource {
     return { items, nextCursor: JSON.stringify({ since: top }), done: false };
   }
 
-  /** Weibo's figures need statuses/count, which this deployment does not call: the summary counts the comments collected. */
-  async fetchStats(): Promise<PostFigures | null> {
-    return null;
+  /** `statuses/count`: reposts → shares, attitudes (表态) → likes, comments as Weibo counts them. Weibo has no read count here. */
+  async fetchStats(post: FeedbackPost): Promise<PostFigures | null> {
+    if (!this.supports(post)) return null;
+    const res = await this.http.request({
+      method: 'GET',
+      url: `${this.base}/2/statuses/count.json`,
+      query: { access_token: this.options.accessToken, ids: post.externalId! },
+    });
+    throwOnError(res.body);
+    const list = Array.isArray(res.body) ? (res.body as unknown[]) : [];
+    // Ids above 2^53 lose digits as JSON numbers: prefer `idstr`; one id was asked for, so a single entry is it.
+    const entry = list.find((e) => String(field(e, 'idstr') ?? field(e, 'id')) === post.externalId) ?? (list.length === 1 ? list[0] : undefined);
+    if (!entry) return null; // deleted, or not visible to this account
+    return { shares: count(field(entry, 'reposts')), likes: count(field(entry, 'attitudes')), comments: count(field(entry, 'comments')) };
   }
+}
+
+/** Weibo errors come as `{error, error_code, request}` (HTTP 400/403 or 200). */
+function throwOnError(body: unknown): void {
+  const code = field(body, 'error_code');
+  if (code === undefined) return;
+  const n = Number(code);
+  throw new FeedbackSourceError(`${REASONS[n] ?? `微博接口错误：${String(field(body, 'error') ?? '未说明原因')}`}（error_code=${n}）`, RETRYABLE_CODES.has(n), String(n));
 }

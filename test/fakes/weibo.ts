@@ -1,6 +1,6 @@
 /**
  * A fake Weibo Open API (api.weibo.com/2) on 127.0.0.1: statuses/share (multipart, `pic`),
- * statuses/user_timeline, statuses/destroy, comments/show, oauth2/get_token_info.
+ * statuses/user_timeline, statuses/destroy, statuses/count, comments/show, oauth2/get_token_info.
  * Errors follow Weibo: HTTP 400/403 with `{error, error_code, request}`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -43,6 +43,8 @@ export class FakeWeibo {
   readonly calls: Record<string, number> = {};
   readonly statuses: FakeStatus[] = [];
   readonly comments = new Map<string, { id: number; text: string; created_at: string; user: { screen_name: string } }[]>();
+  /** Reposts and attitudes (likes) by status id, for statuses/count; comments are counted from `comments`. */
+  readonly counts = new Map<string, { reposts: number; attitudes: number }>();
   private readonly user = { id: 5_000_001, idstr: '5000001', screen_name: '某单位发布' };
   private server?: Server;
   private seq = 4_900_000_000_000_000;
@@ -116,7 +118,8 @@ export class FakeWeibo {
     }
     const out = this.route(path, params);
     if ('error_code' in out) return err(Number(out.status ?? 400), Number(out.error_code), String(out.error));
-    json(res, out);
+    // statuses/count answers a bare array.
+    json(res, path === '/2/statuses/count.json' ? out.list : out);
   }
 
   private route(path: string, p: Params): Record<string, unknown> {
@@ -161,6 +164,13 @@ export class FakeWeibo {
         s.deleted = true;
         const { deleted: _d, pic: _p, ...shown } = s;
         return shown;
+      }
+      case '/2/statuses/count.json': {
+        // Up to 100 ids; deleted and unknown ones are left out of the answer.
+        const ids = (p.get('ids') ?? '').split(',').filter(Boolean);
+        if (ids.length === 0 || ids.length > 100) return { error_code: 10008, error: 'param error, see doc for more info.' };
+        const found = ids.filter((id) => this.statuses.some((s) => s.idstr === id && !s.deleted));
+        return { list: found.map((id) => ({ id: Number(id), comments: this.comments.get(id)?.length ?? 0, reposts: this.counts.get(id)?.reposts ?? 0, attitudes: this.counts.get(id)?.attitudes ?? 0 })) };
       }
       case '/2/comments/show.json': {
         const all = this.comments.get(p.get('id') ?? '') ?? [];

@@ -67,6 +67,36 @@ describe('Weibo feedback source', () => {
   });
 });
 
+describe('Weibo figures (statuses/count)', () => {
+  const answering = (body: string, status = 200) => {
+    const calls: Record<string, string>[] = [];
+    const fetchImpl = (async (input: URL | string) => {
+      calls.push(Object.fromEntries(new URL(String(input)).searchParams));
+      return new Response(body, { status });
+    }) as unknown as typeof fetch;
+    return { calls, fetchImpl };
+  };
+
+  it('asks for the post by id and maps reposts, attitudes and comments; an id beyond 2^53 is matched through idstr', async () => {
+    const big = '5123456789012345678';
+    const a = answering(`[{"id":${big},"idstr":"${big}","comments":"7","reposts":3,"attitudes":21},{"id":1,"idstr":"1","comments":99,"reposts":99,"attitudes":99}]`);
+    const src = new WeiboFeedbackSource({ accessToken: 'tok', baseUrl: 'http://weibo.test', fetchImpl: a.fetchImpl });
+    expect(await src.fetchStats(post({ externalId: big }))).toEqual({ shares: 3, likes: 21, comments: 7 });
+    expect(a.calls).toEqual([{ access_token: 'tok', ids: big }]);
+  });
+
+  it('a deleted or unknown status is left out by Weibo: no figures; errors are classified like comments', async () => {
+    const empty = new WeiboFeedbackSource({ accessToken: 't', baseUrl: 'http://weibo.test', fetchImpl: answering('[]').fetchImpl });
+    expect(await empty.fetchStats(post())).toBeNull();
+    const expired = new WeiboFeedbackSource({ accessToken: 't', baseUrl: 'http://weibo.test', fetchImpl: answering('{"error_code":21327,"error":"expired_token"}', 401).fetchImpl });
+    await expect(expired.fetchStats(post())).rejects.toMatchObject({ retryable: false, platformCode: '21327' });
+    const noId = answering('[]');
+    const src = new WeiboFeedbackSource({ accessToken: 't', baseUrl: 'http://weibo.test', fetchImpl: noId.fetchImpl });
+    expect(await src.fetchStats(post({ externalId: null }))).toBeNull();
+    expect(noId.calls).toHaveLength(0);
+  });
+});
+
 describe('WeChat and Kuaishou feedback sources', () => {
   it('follows only posts whose publisher recorded a msg_data_id; Kuaishou only posts with a photo id', () => {
     const clock = { now: () => new Date() };

@@ -69,12 +69,13 @@ describe('feedback collection', () => {
     expect(await w.feedbackRows(pubId)).toHaveLength(122);
   });
 
-  it('follows Weibo comments with since_id, and Kuaishou figures from photo/info', async () => {
-    const { pubId: weiboPub } = await w.publish('微博互动测试', '微博');
+  it('follows Weibo comments with since_id and figures from statuses/count, and Kuaishou figures from photo/info', async () => {
+    const { no: weiboNo, pubId: weiboPub } = await w.publish('微博互动测试', '微博');
     const statusId = (await w.publication(weiboPub)).externalId!;
     expect(statusId).toMatch(/^\d+$/);
     const list = Array.from({ length: 60 }, (_, i) => ({ id: 5_000_000_000_000_000 + i + 1, text: `微博评论${i + 1}：赞！`, created_at: 'Mon Nov 30 11:00:00 +0800 2026', user: { screen_name: `网友${i + 1}` } }));
     w.weibo.comments.set(statusId, list);
+    w.weibo.counts.set(statusId, { reposts: 12, attitudes: 34 });
     const { pubId: ksPub } = await w.publish('快手视频测试', '快手');
     Object.assign(w.kuaishou.photos.find((p) => p.photo_id === `3x${ksPub}`)!, { view_count: 3456, like_count: 78, comment_count: 9 });
 
@@ -86,6 +87,12 @@ describe('feedback collection', () => {
     expect(rows[0]).toMatchObject({ source: 'weibo', externalId: '5000000000000001', author: '网友1' });
     expect(rows[0].createdAt.toISOString()).toBe('2026-11-30T03:00:00.000Z');
 
+    // Weibo's own figures: reposts → shares, attitudes → likes, its comment count; no reads.
+    const countCalls = w.proxies.weibo.requests.filter((r) => r.path === '/2/statuses/count.json');
+    expect(countCalls.map((r) => [r.query.ids, r.query.access_token, r.status])).toEqual([[statusId, w.weibo.accessToken, 200]]);
+    const wb = await w.app.dataSource.getRepository(PostStatsEntity).findOneByOrFail({ publicationId: weiboPub });
+    expect(wb).toMatchObject({ reads: null, likes: 34, shares: 12, comments: 60 });
+
     const ks = await w.app.dataSource.getRepository(PostStatsEntity).findOneByOrFail({ publicationId: ksPub });
     expect(ks).toMatchObject({ reads: 3456, likes: 78, comments: 9, shares: null });
     expect(w.proxies.kuaishou.forwarded('/openapi/photo/info')).toHaveLength(1);
@@ -95,6 +102,13 @@ describe('feedback collection', () => {
     await w.app.runJob('feedback-collect');
     expect(w.proxies.weibo.requests.filter((r) => r.path === '/2/comments/show.json').slice(2).map((r) => r.query.since_id)).toEqual(['5000000000000060']);
     expect(await w.feedbackRows(weiboPub)).toHaveLength(61);
+    expect(await w.app.dataSource.getRepository(PostStatsEntity).findOneByOrFail({ publicationId: weiboPub })).toMatchObject({ likes: 34, shares: 12, comments: 61 });
+
+    // The summary shows the platform's figures.
+    w.clock.advance(24 * HOUR);
+    await w.app.runJob('feedback-summary');
+    const summary = (await w.client.botMessages(LEADER, 'group')).find((m) => m.template === 'feedback-summary' && cardText(m.card).includes(`#${weiboNo} `))!;
+    expect(cardText(summary.card)).toContain('点赞 34　转发 12　评论 61');
   });
 
   it('tells the working group once when a source keeps failing; a recovery clears the failure count and the alert key', async () => {
