@@ -6,6 +6,7 @@ import type { Finding, Platform, Reviewer, RevisionContent, Severity } from '../
 import { PLATFORM_LIMITS, type PlatformLimits } from '../platform-limits';
 import { findAdLawTerms } from './ad-law';
 import { ALLOW_CATEGORY, labelOf, severityOf } from './categories';
+import { CONTEXT_NOTES, hitContext, solicitation } from './context';
 import { findClickbait } from './clickbait';
 import { foldTerm, normaliseForData } from './fold';
 import { platformFormat, typography, type SizedMedia } from './format';
@@ -132,9 +133,19 @@ export function createReviewEngine(options: ReviewEngineOptions = {}): ReviewEng
           note = '（未见密级标志，如仅为一般表述可忽略）';
         }
       }
-      if (h.category !== 'confidential' && severity !== 'info' && COUNTER_CONTEXT.test(text.slice(Math.max(0, h.start - 12), h.start))) {
-        severity = 'info';
-        note = '（上下文为打击、防范类表述，请确认不是在传播该内容）';
+      if (h.category !== 'confidential' && severity !== 'info') {
+        // 1. a crackdown or warning word right before the hit (查处赌博, 谨防“杀猪盘”)
+        if (COUNTER_CONTEXT.test(text.slice(Math.max(0, h.start - 12), h.start)) && !solicitation(text, h.start, h.end)) {
+          severity = 'info';
+          note = '（上下文为打击、防范类表述，请确认不是在传播该内容）';
+        } else {
+          // 2. the sentence reports on, prevents or depicts the act (see context.ts)
+          const ctx = hitContext(text, h.start, h.end);
+          if (ctx) {
+            severity = 'info';
+            note = `（${CONTEXT_NOTES[ctx.kind]}「${ctx.cue}」，请确认不是在传播该内容）`;
+          }
+        }
       }
       const shown = text.slice(h.start, h.end);
       const evasion = h.viaPinyin ? '（拼音写法）' : shown !== h.term ? '（变形写法）' : '';
@@ -163,12 +174,14 @@ export function createReviewEngine(options: ReviewEngineOptions = {}): ReviewEng
         out.push({
           rule: 'ad-law.absolute',
           category: 'ad-law',
-          severity: 'warn',
+          severity: h.reported ? 'info' : 'warn',
           field,
           start: h.start,
           end: h.end,
           text: h.text,
-          suggestion: `「${h.text}」属于《广告法》禁用的绝对化用语，如无权威依据请删除或改为客观表述`,
+          suggestion: h.reported
+            ? `「${h.text}」属于《广告法》禁用的绝对化用语；上下文为对此类说法的报道或提醒「${h.reported}」，请确认不是在做宣传`
+            : `「${h.text}」属于《广告法》禁用的绝对化用语，如无权威依据请删除或改为客观表述`,
         });
       }
     }
