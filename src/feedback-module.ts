@@ -12,8 +12,11 @@ import { KuaishouFeedbackSource } from './feedback-sources/kuaishou';
 import { WechatFeedbackSource } from './feedback-sources/wechat';
 import { WeiboFeedbackSource } from './feedback-sources/weibo';
 import { registerFeedbackWebhook } from './http/feedback-webhook';
+import { PLATFORMS } from './domain/model';
 import type { ChannelName } from './ports/channel';
 import type { Clock } from './ports/clock';
+import type { AccountConfig } from './publishers/accounts';
+import { defaultAccountConfig, loadAccountConfigs } from './publishers/registry';
 import type { FeedbackSource } from './ports/feedback';
 import { addFeedback } from './usecases/feedback/add-feedback';
 import { collectFeedback } from './usecases/feedback/collect-feedback';
@@ -72,20 +75,37 @@ export function readFeedbackSettings(env: Record<string, string | undefined>): F
   return { ...DEFAULT_FEEDBACK_SETTINGS, windowMs: windowHours * HOUR, summaryAfterMs: summaryHours * HOUR, failureAlertAfter: alertAfter, cron: cronExpr, webhookSecret: secret };
 }
 
-/** Sources for the platforms whose credentials are set (the same variables the publishers read). */
-export function createFeedbackSources(env: Record<string, string | undefined>, opts: { clock: Clock; zone: string }): Partial<Record<string, FeedbackSource>> {
-  const v = (name: string) => env[name]?.trim() || undefined;
+/**
+ * A source per account that can be followed, built from the publishers' own configuration
+ * (`loadAccountConfigs`: the plain env variables and `ACCOUNTS_FILE`), keyed like the publishers:
+ * `platform:account` for every named account, and `platform` for the account that serves plain
+ * platform targets (publications with account `''`). Douyin has no source; Kuaishou needs an
+ * access token (a grant that is only refreshed is not followed).
+ */
+export function createFeedbackSources(
+  env: Record<string, string | undefined>,
+  opts: { clock: Clock; zone: string; readFile?: (path: string) => string },
+): Partial<Record<string, FeedbackSource>> {
+  const configs = loadAccountConfigs(env, opts.readFile);
+  const build = (c: AccountConfig): FeedbackSource | undefined => {
+    switch (c.platform) {
+      case 'wechat':
+        return new WechatFeedbackSource({ appId: c.appId, appSecret: c.appSecret, baseUrl: c.baseUrl ?? 'https://api.weixin.qq.com', clock: opts.clock, zone: opts.zone });
+      case 'weibo':
+        return new WeiboFeedbackSource({ accessToken: c.accessToken, baseUrl: c.baseUrl ?? 'https://api.weibo.com' });
+      case 'kuaishou':
+        return c.accessToken ? new KuaishouFeedbackSource({ appId: c.appId, accessToken: c.accessToken, baseUrl: c.baseUrl ?? 'https://open.kuaishou.com' }) : undefined;
+      case 'douyin':
+        return undefined;
+    }
+  };
   const sources: Partial<Record<string, FeedbackSource>> = {};
-  if (v('WECHAT_MP_APP_ID') && v('WECHAT_MP_APP_SECRET')) {
-    sources.wechat = new WechatFeedbackSource({
-      appId: v('WECHAT_MP_APP_ID')!, appSecret: v('WECHAT_MP_APP_SECRET')!, baseUrl: v('WECHAT_MP_BASE_URL') ?? 'https://api.weixin.qq.com', clock: opts.clock, zone: opts.zone,
-    });
-  }
-  if (v('WEIBO_ACCESS_TOKEN')) {
-    sources.weibo = new WeiboFeedbackSource({ accessToken: v('WEIBO_ACCESS_TOKEN')!, baseUrl: v('WEIBO_BASE_URL') ?? 'https://api.weibo.com' });
-  }
-  if (v('KUAISHOU_APP_ID') && v('KUAISHOU_ACCESS_TOKEN')) {
-    sources.kuaishou = new KuaishouFeedbackSource({ appId: v('KUAISHOU_APP_ID')!, accessToken: v('KUAISHOU_ACCESS_TOKEN')!, baseUrl: v('KUAISHOU_BASE_URL') ?? 'https://open.kuaishou.com' });
+  const built = new Map<AccountConfig, FeedbackSource | undefined>(configs.map((c) => [c, build(c)]));
+  for (const [c, source] of built) if (source && c.name) sources[`${c.platform}:${c.name}`] = source;
+  for (const platform of PLATFORMS) {
+    const def = defaultAccountConfig(configs, platform);
+    const source = def && built.get(def);
+    if (source) sources[platform] = source;
   }
   return sources;
 }

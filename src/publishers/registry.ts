@@ -155,22 +155,42 @@ function envAccounts(env: Record<string, string | undefined>): AccountConfig[] {
   return out;
 }
 
-export function createPlatformPublishers(env: Record<string, string | undefined>, deps: RegistryDeps): PlatformPublishers {
-  const clock = deps.clock ?? systemClock;
-  const sleep = deps.sleep ?? realSleep;
-  const pacers = new Map<Platform, Pacer>(PLATFORMS.map((p) => [p, new Pacer(deps.pacingMs?.[p] ?? DEFAULT_PACING_MS[p], clock, sleep)]));
-
+/**
+ * Every configured account, as the publishers are built from it: the plain env variables' (name
+ * `''`) first, then those of `ACCOUNTS_FILE`. Other readers of the accounts (the feedback sources)
+ * use this, so they follow exactly the accounts that publish.
+ */
+export function loadAccountConfigs(env: Record<string, string | undefined>, readFile?: (path: string) => string): AccountConfig[] {
   const configs = envAccounts(env);
   const file = env.ACCOUNTS_FILE?.trim();
   if (file) {
     let text: string;
     try {
-      text = (deps.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(file);
+      text = (readFile ?? ((p: string) => readFileSync(p, 'utf8')))(file);
     } catch (e) {
       throw new AppError('accounts_file', `无法读取账号文件 ACCOUNTS_FILE=${file}：${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
     configs.push(...parseAccountsFile(text, file, env));
   }
+  return configs;
+}
+
+/**
+ * The account that serves a plain platform target (a publication with account `''`): the env
+ * variables' account, else the file's account marked `default`, else its first — the choice
+ * `createPlatformPublishers` makes for the platform key.
+ */
+export function defaultAccountConfig(configs: readonly AccountConfig[], platform: Platform): AccountConfig | undefined {
+  const own = configs.filter((c) => c.platform === platform);
+  return own.find((c) => !c.name) ?? own.find((c) => c.isDefault) ?? own[0];
+}
+
+export function createPlatformPublishers(env: Record<string, string | undefined>, deps: RegistryDeps): PlatformPublishers {
+  const clock = deps.clock ?? systemClock;
+  const sleep = deps.sleep ?? realSleep;
+  const pacers = new Map<Platform, Pacer>(PLATFORMS.map((p) => [p, new Pacer(deps.pacingMs?.[p] ?? DEFAULT_PACING_MS[p], clock, sleep)]));
+
+  const configs = loadAccountConfigs(env, deps.readFile);
 
   const tokenStore = deps.tokenStore ?? memoryTokenStore();
   const publishers = new Map<string, PlatformPublisher>();

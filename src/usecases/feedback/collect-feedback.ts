@@ -4,7 +4,7 @@ import type { PublicationRecord, Tx } from '../../ports/store';
 import { md, noticeCard } from '../cards';
 import type { Deps } from '../deps';
 import { tell } from '../notify';
-import type { FeedbackDeps } from './deps';
+import { sourceFor, type FeedbackDeps } from './deps';
 import { analyseFeedbackText } from './masking';
 
 export const failureAlertKey = (cursorId: number) => `feedback-failing:${cursorId}`;
@@ -30,7 +30,7 @@ export async function collectFeedback(deps: Deps, fb: FeedbackDeps): Promise<Col
   await deps.store.transaction(async (tx) => {
     const recent = await fb.repo.publishedBetween(tx, new Date(now.getTime() - fb.settings.windowMs), new Date(now.getTime() + 1));
     for (const p of recent) {
-      const source = fb.sources[p.platform];
+      const source = sourceFor(fb.sources, p.platform, p.account);
       if (source && source.supports(toPost(p))) await fb.repo.ensureCursor(tx, p.id, source.name, now);
     }
   });
@@ -54,7 +54,7 @@ async function collectOne(deps: Deps, fb: FeedbackDeps, c: CursorRecord): Promis
   const log = deps.logger.child({ cursor: c.id, publication: c.publicationId, source: c.source });
   const now = deps.clock.now();
   const pub = await deps.store.transaction((tx) => tx.getPublication(c.publicationId));
-  const source = pub ? fb.sources[pub.platform] : undefined;
+  const source = pub ? sourceFor(fb.sources, pub.platform, pub.account) : undefined;
   if (!pub || pub.state !== 'published' || !pub.publishedAt || !source || source.name !== c.source) {
     // Taken down, or the platform's credentials were removed: nothing to follow any more.
     await deps.store.transaction((tx) => fb.repo.finishCursor(tx, c.id, { ok: true, nextAttemptAt: now, done: true }));

@@ -33,7 +33,15 @@ export const DEFAULT_FEEDBACK_SETTINGS: FeedbackSettings = {
 /** What the feedback use cases need beyond the core `Deps`. */
 export interface FeedbackDeps {
   repo: FeedbackRepo;
-  /** Sources by platform (`wechat`, `weibo`, `kuaishou`); platforms without credentials are absent. */
+  /**
+   * Sources keyed like the publishers: `platform:account` for a named account, `platform` for the
+   * account that serves plain platform targets; accounts without credentials are absent.
+   */
   sources: Partial<Record<string, FeedbackSource>>;
   settings: FeedbackSettings;
+}
+
+/** The source of a publication's (platform, account); a named account never falls back to another account's credentials. */
+export function sourceFor(sources: FeedbackDeps['sources'], platform: string, account: string): FeedbackSource | undefined {
+  return account ? sources[`${platform}:${account}`] : sources[platform];
 }

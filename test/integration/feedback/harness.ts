@@ -102,7 +102,8 @@ export async function startWorld(extraEnv: Record<string, string> = {}) {
         weibo: new WeiboPublisher({ accessToken: weibo.accessToken, baseUrl: weibo.baseUrl, linkUrl: env.WEIBO_LINK_URL, fetchMedia: noMedia, clock }),
         kuaishou: kuaishouDouble,
       };
-      app = await createApp({ config: readConfig(env), logger: pino({ level: 'silent' }), clock, dbSchema: db.schema, platformPublishers });
+      // Publishers the registry builds (accounts of ACCOUNTS_FILE) pace their calls: no real waiting under the fake clock.
+      app = await createApp({ config: readConfig(env), logger: pino({ level: 'silent' }), clock, dbSchema: db.schema, platformPublishers, sleep: async () => undefined });
       server = await app.listen(0);
       client = sandboxClient(`http://127.0.0.1:${server.port}`);
     },
@@ -116,8 +117,8 @@ export async function startWorld(extraEnv: Record<string, string> = {}) {
       await db.cleanup();
     },
 
-    /** Submits, approves in both steps and publishes a draft to one platform; returns the draft and publication ids. */
-    async publish(title: string, platform: '公众号' | '微博' | '快手' = '公众号'): Promise<{ no: number; pubId: number }> {
+    /** Submits, approves in both steps and publishes a draft to one platform or account; returns the draft and publication ids. */
+    async publish(title: string, platform: '公众号' | '微博' | '快手' | (string & {}) = '公众号'): Promise<{ no: number; pubId: number }> {
       const res = await client.say(LIAISON, `投稿\n${title}\n分类：工作动态\n平台：${platform}\n今天召开了年终总结会，部署明年重点工作。`);
       expect(res.status).toBe(200);
       await app.settle();
