@@ -22,8 +22,25 @@ interface Built {
   term: Int32Array;
   emit: Int32Array;
   lengths: Int32Array;
+  /** Depth (folded units from the root) of each state. */
+  depth: Int32Array;
   maxLen: number;
 }
+
+export interface AutomatonOptions {
+  /**
+   * Also match across a run of at most MAX_GAP Latin letters standing between two CJK characters
+   * (赌a博, 赌<br>博 match 赌博); off by default. The match is reported as the original span,
+   * letters included.
+   */
+  letterGaps?: boolean;
+}
+
+/** Longest run of Latin letters skipped between two CJK characters when `letterGaps` is on. */
+export const MAX_GAP = 3;
+
+const isLetter = (u: number) => u >= 0x61 && u <= 0x7a;
+const isCjkUnit = (u: number) => (u >= 0x3400 && u <= 0x9fff) || (u >= 0xf900 && u <= 0xfaff);
 
 /** Builds the automaton's arrays (kept out of the class so that every hot loop works on locals). */
 function build(patterns: readonly string[]): Built {
@@ -233,10 +250,12 @@ function build(patterns: readonly string[]): Built {
   // 4. failure links and output links, breadth first.
   const fail = new Int32Array(size);
   const emit = new Int32Array(size).fill(EMPTY);
+  const depth = new Int32Array(size);
   for (let q = 1; q < orderLen; q++) {
     const tn = order[q];
     const t = daOf[tn];
     const s = check[t];
+    depth[t] = depth[s] + 1;
     const k = nodeCode[tn];
     let f = 0;
     if (s !== 0) {
@@ -254,7 +273,7 @@ function build(patterns: readonly string[]): Built {
     fail[t] = f;
     emit[t] = term[t] !== EMPTY ? t : emit[f];
   }
-  return { code, base, check, fail, term, emit, lengths, maxLen };
+  return { code, base, check, fail, term, emit, lengths, depth, maxLen };
 }
 
 export class Automaton {
@@ -270,13 +289,17 @@ export class Automaton {
   /** First state in the failure chain (itself included) that ends a pattern, or -1. */
   private readonly emit: Int32Array;
   private readonly lengths: Int32Array;
+  private readonly depth: Int32Array;
   private readonly fold: FoldTable;
+  private readonly letterGaps: boolean;
 
   /** `patterns` must already be folded (see foldTerm); empty patterns never match. */
-  constructor(patterns: readonly string[]) {
+  constructor(patterns: readonly string[], options: AutomatonOptions = {}) {
     this.fold = foldTable();
     this.size = patterns.length;
+    this.letterGaps = options.letterGaps ?? false;
     const b = build(patterns);
+    this.depth = b.depth;
     this.code = b.code;
     this.base = b.base;
     this.check = b.check;
@@ -294,6 +317,10 @@ export class Automaton {
 
   /** Scans `text` (original, unfolded) and reports every match as an original span. */
   scan(text: string, sink: MatchSink): void {
+    if (this.letterGaps) {
+      this.scanWithGaps(text, sink);
+      return;
+    }
     const unit = this.fold.unit;
     const code = this.code;
     const base = this.base;
@@ -346,6 +373,109 @@ export class Automaton {
             const id = term[o];
             sink(id, rs[(n - lengths[id] + 1) & mask], i + w);
             o = emit[fail[o]];
+          }
+        }
+        n++;
+        if (++x >= extra.length) break;
+        u = extra.charCodeAt(x);
+      }
+      i += w - 1;
+    }
+  }
+
+  /**
+   * `scan` with letter gaps: besides the main path, a second ("alternative") state follows the
+   * text as if a run of 1..MAX_GAP Latin letters between two CJK characters were not there. It
+   * only reports matches that reach back over the gap (the others are the main path's), and is
+   * dropped as soon as its state no longer reaches over the gap, or at the next letter.
+   */
+  private scanWithGaps(text: string, sink: MatchSink): void {
+    const unit = this.fold.unit;
+    const code = this.code;
+    const base = this.base;
+    const check = this.check;
+    const fail = this.fail;
+    const emit = this.emit;
+    const term = this.term;
+    const lengths = this.lengths;
+    const depth = this.depth;
+    let ring = 1;
+    while (ring < this.maxLen + MAX_GAP + 1) ring <<= 1;
+    const mask = ring - 1;
+    const rs = new Int32Array(ring);
+    let n = 0;
+    let s = 0;
+    let prevCjk = false;
+    let gapFrom = -1; // main state before an open letter run that followed a CJK unit, or -1
+    let gapLen = 0;
+    let alt = -1; // alternative state, or -1
+    let altGap = 0; // letters skipped by the alternative path
+    let altSince = 0; // units fed to the alternative path since its gap
+    const step = (st: number, k: number): number => {
+      for (;;) {
+        const t = base[st] + k;
+        if (check[t] === st && t !== 0) return t;
+        if (st === 0) return 0;
+        st = fail[st];
+      }
+    };
+    const len = text.length;
+    for (let i = 0; i < len; i++) {
+      let u = unit[text.charCodeAt(i)];
+      let w = 1;
+      let extra = '';
+      if (u < 0) {
+        if (u === DROP) continue;
+        if (u === MULTI) extra = this.fold.multi.get(text.charCodeAt(i))!;
+        else if (u === HIGH) {
+          const cp = text.codePointAt(i)!;
+          if (cp > 0xffff) w = 2;
+          extra = this.fold.foldCodePoint(cp);
+        }
+        if (extra.length === 0) {
+          i += w - 1;
+          continue;
+        }
+        u = extra.charCodeAt(0);
+      }
+      for (let x = 0; ; ) {
+        rs[n & mask] = i;
+        const k = code[u];
+        if (isLetter(u)) {
+          alt = -1;
+          if (prevCjk) {
+            gapFrom = s;
+            gapLen = 0;
+          }
+          if (gapFrom >= 0 && ++gapLen > MAX_GAP) gapFrom = -1;
+        } else {
+          if (gapFrom >= 0 && isCjkUnit(u)) {
+            alt = gapFrom;
+            altGap = gapLen;
+            altSince = 0;
+          }
+          gapFrom = -1;
+          if (alt >= 0) {
+            alt = k === 0 ? 0 : step(alt, k);
+            altSince++;
+            if (depth[alt] <= altSince) alt = -1;
+            else {
+              for (let o = emit[alt]; o !== EMPTY; o = emit[fail[o]]) {
+                const id = term[o];
+                const l = lengths[id];
+                if (l <= altSince) break; // does not reach over the gap: the main path reports it
+                sink(id, rs[(n - l - altGap + 1) & mask], i + w);
+              }
+            }
+          }
+        }
+        prevCjk = isCjkUnit(u);
+        if (k === 0) s = 0;
+        else {
+          s = step(s, k);
+          for (let o = emit[s]; o !== EMPTY; o = emit[fail[o]]) {
+            const id = term[o];
+            sink(id, rs[(n - lengths[id] + 1) & mask], i + w);
           }
         }
         n++;

@@ -9,7 +9,9 @@ export {
 } from './engine';
 export { applyReplacements, maskMiddle, maskMobile, maskResidentId, maskBankCard, maskCreditCode, maskEmail, maskIp, maskPassport, maskPlate } from './masking';
 export { LexiconMatcher, parseLexicon, pinyinSpellings, type LexiconSet, type LexiconHit, type LexiconOptions } from './lexicon';
-export { Automaton, type MatchSink } from './automaton';
+export { Automaton, MAX_GAP, type AutomatonOptions, type MatchSink } from './automaton';
+export { CHARACTER_VARIANTS, termVariants } from './variants';
+export { CONTEXT_NOTES, hitContext, paragraphAround, sentenceAround, solicitation, type ContextKind, type HitContext } from './context';
 export { normalise, normaliseForData, foldTerm, originalSpan, type Normalised } from './fold';
 export { findPersonalData, type DataHit } from './personal-data';
 export { findAdLawTerms, type AdHit } from './ad-law';

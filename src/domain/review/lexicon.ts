@@ -7,6 +7,7 @@ import { Automaton } from './automaton';
 import { ALLOW_CATEGORY } from './categories';
 import { foldTerm } from './fold';
 import { hasLatin, syllablePatterns, toSyllables } from './pinyin';
+import { termVariants } from './variants';
 
 export { pinyinSpellings } from './pinyin';
 
@@ -18,6 +19,10 @@ export interface LexiconOptions {
   pinyin?: boolean;
   /** Fewest letters for a match written only in pinyin (default 4); mixed forms like du博 need none. */
   pinyinMinLength?: number;
+  /** Also match common character substitutions (赌搏, 百佳乐, 6合彩; see variants.ts); default true. */
+  variants?: boolean;
+  /** Also match across 1..3 Latin letters inserted between two CJK characters (赌a博); default true. */
+  letterGaps?: boolean;
 }
 
 export interface LexiconHit {
@@ -99,6 +104,7 @@ export class LexiconMatcher {
 
   constructor(lexicons: LexiconSet, options: LexiconOptions = {}) {
     const usePinyin = options.pinyin ?? true;
+    const useVariants = options.variants ?? true;
     this.minLetters = options.pinyinMinLength ?? 4;
     for (const [category, terms] of Object.entries(lexicons)) {
       const cat = this.categories.push(category) - 1;
@@ -108,12 +114,19 @@ export class LexiconMatcher {
         if (!folded) continue;
         const flags = (isAlnum(folded.charCodeAt(0)) ? EDGE_START : 0) | (isAlnum(folded.charCodeAt(folded.length - 1)) ? EDGE_END : 0);
         this.entries.add(folded, cat, term, flags);
+        if (useVariants && !isAllow && HAN.test(folded)) {
+          for (const v of termVariants(folded)) {
+            const vf = foldTerm(v);
+            const vflags = (isAlnum(vf.charCodeAt(0)) ? EDGE_START : 0) | (isAlnum(vf.charCodeAt(vf.length - 1)) ? EDGE_END : 0);
+            this.entries.add(vf, cat, term, vflags);
+          }
+        }
         if (usePinyin && !isAllow && folded.length >= 2 && HAN.test(folded)) {
           for (const p of syllablePatterns(folded)) this.pinyinEntries.add(p, cat, term, 0);
         }
       }
     }
-    this.automaton = new Automaton(this.entries.patterns);
+    this.automaton = new Automaton(this.entries.patterns, { letterGaps: options.letterGaps ?? true });
     this.pinyinAutomaton = usePinyin ? new Automaton(this.pinyinEntries.patterns) : null;
     this.entries.seal();
     this.pinyinEntries.seal();
