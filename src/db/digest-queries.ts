@@ -234,5 +234,11 @@ export function createDigestQueries(): DigestQueries {
       const rows = await run(tx, 'INSERT INTO reminder ("key", sent_at) VALUES (?, ?) ON CONFLICT ("key") DO NOTHING RETURNING id', [key, iso(at)]);
       return rows.length === 1;
     },
+
+    async firstSeen(tx, key, at) {
+      await run(tx, 'INSERT INTO reminder ("key", sent_at) VALUES (?, ?) ON CONFLICT ("key") DO NOTHING RETURNING id', [key, iso(at)]);
+      const [r] = await run(tx, 'SELECT sent_at FROM reminder WHERE "key" = ?', [key]);
+      return r ? date(r.sent_at) : at;
+    },
   };
 }

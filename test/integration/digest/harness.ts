@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createApp, type CopydeskApp } from '../../../src/app';
 import { readConfig } from '../../../src/config';
 import { FakeClock } from '../../support/clock';
@@ -13,7 +13,7 @@ export const GROUP = 'oc_digest_group';
 const SECRET = 'digest-webhook-secret';
 
 /** The real app over HTTP with the sandbox channel, the webhook publisher and a fake clock; an optional roster file. */
-export async function startDigestApp(options: { start: string; env?: Record<string, string>; roster?: unknown }) {
+export async function startDigestApp(options: { start: string; env?: Record<string, string>; roster?: unknown; logger?: Logger }) {
   const db = await testDatabase();
   const receiver = await startWebhookReceiver(SECRET);
   const clock = new FakeClock(options.start);
@@ -27,7 +27,7 @@ export async function startDigestApp(options: { start: string; env?: Record<stri
     DATABASE_URL: db.url, PUBLISH_WEBHOOK_URL: receiver.url, PUBLISH_WEBHOOK_SECRET: SECRET, REPLICA_ID: 'digest-test',
     ...(orgFile ? { ORG_FILE: orgFile } : {}), ...options.env,
   });
-  const app: CopydeskApp = await createApp({ config, logger: pino({ level: 'silent' }), clock, dbSchema: db.schema });
+  const app: CopydeskApp = await createApp({ config, logger: options.logger ?? pino({ level: 'silent' }), clock, dbSchema: db.schema });
   const server = await app.listen(0);
   const client = sandboxClient(`http://127.0.0.1:${server.port}`);
 
