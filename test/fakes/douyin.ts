@@ -4,21 +4,17 @@
  * extra:{logid}}` envelope, the `access-token` header and `open_id` query. A video_id can be
  * used for one create only, as documented. Comment APIs are closed to new apps and not served.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type CommonFault, type Exchange, FakePlatform, fileField, parseJson } from './platform-kit';
 
 export type DouyinFault =
-  | { kind: 'http'; status: number }
-  | { kind: 'hang' }
-  | { kind: 'malformed' }
+  | CommonFault
   | { kind: 'error'; code: number; description?: string }
   /** 2190008 access_token expired. */
   | { kind: 'tokenExpired' }
   /** 2190016 frequency limit. */
   | { kind: 'rateLimit' }
   /** 2110001 review rejected. */
-  | { kind: 'rejected' }
-  | { kind: 'dropAfterCommit' };
+  | { kind: 'rejected' };
 
 export interface FakeDouyinItem {
   item_id: string;
@@ -30,7 +26,7 @@ export interface FakeDouyinItem {
   is_delete: boolean;
 }
 
-export class FakeDouyin {
+export class FakeDouyin extends FakePlatform<DouyinFault> {
   readonly accessToken = 'act.fake-douyin';
   readonly openId = 'open-id-fake';
   readonly clientKey = 'aw-fake-client';
@@ -38,90 +34,32 @@ export class FakeDouyin {
   readonly refreshTokens = new Set(['rft.fake-douyin']);
   /** Access tokens currently valid. */
   readonly validTokens = new Set([this.accessToken]);
-  baseUrl = '';
   now = () => new Date();
 
-  readonly calls: Record<string, number> = {};
   readonly videos = new Map<string, { size: number; used: boolean }>();
   readonly images = new Map<string, { size: number }>();
   readonly items: FakeDouyinItem[] = [];
-  private server?: Server;
-  private seq = 0;
-  private readonly faults = new Map<string, DouyinFault[]>();
+  protected readonly faultPages = { httpBody: '<html>gateway error</html>', malformed: { type: 'application/json', body: '{"data":{"error_code":0,' } };
 
   get postCount(): number {
     return this.items.filter((i) => !i.is_delete).length;
   }
 
-  inject(path: string, fault: DouyinFault, times = 1): void {
-    const list = this.faults.get(path) ?? [];
-    for (let i = 0; i < times; i++) list.push(fault);
-    this.faults.set(path, list);
-  }
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      void this.handle(req, res).catch((e: unknown) => {
-        if (!res.headersSent) {
-          res.writeHead(500);
-          res.end(String(e));
-        }
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this.baseUrl;
-  }
-
-  async stop(): Promise<void> {
-    const s = this.server;
-    if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
-
-  private id(prefix: string): string {
-    this.seq += 1;
-    return `${prefix}${this.seq}`;
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const path = url.pathname;
-    this.calls[path] = (this.calls[path] ?? 0) + 1;
-    const raw = await readBody(req);
-    const fault = this.faults.get(path)?.shift();
-    if (fault) {
-      switch (fault.kind) {
-        case 'http':
-          res.writeHead(fault.status, { 'content-type': 'text/html' });
-          res.end('<html>gateway error</html>');
-          return;
-        case 'hang':
-          return;
-        case 'malformed':
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end('{"data":{"error_code":0,');
-          return;
-        case 'error':
-          return json(res, envelope(fault.code, fault.description ?? 'injected'));
-        case 'tokenExpired':
-          this.validTokens.clear();
-          return json(res, envelope(2190008, 'access_token过期,请刷新或重新授权'));
-        case 'rateLimit':
-          return json(res, envelope(2190016, '接口调用频率超过限制'));
-        case 'rejected':
-          return json(res, envelope(2110001, '视频审核不通过：内容违反社区规范'));
-        case 'dropAfterCommit':
-          await this.route(path, url, req, raw);
-          req.socket.destroy();
-          return;
-      }
+  protected platformFault(fault: Exclude<DouyinFault, CommonFault>): unknown {
+    switch (fault.kind) {
+      case 'error':
+        return envelope(fault.code, fault.description ?? 'injected');
+      case 'tokenExpired':
+        this.validTokens.clear();
+        return envelope(2190008, 'access_token过期,请刷新或重新授权');
+      case 'rateLimit':
+        return envelope(2190016, '接口调用频率超过限制');
+      case 'rejected':
+        return envelope(2110001, '视频审核不通过：内容违反社区规范');
     }
-    json(res, await this.route(path, url, req, raw));
   }
 
-  private async route(path: string, url: URL, req: IncomingMessage, raw: Buffer): Promise<unknown> {
+  protected async route({ path, url, req, raw }: Exchange): Promise<unknown> {
     if (path === '/oauth/refresh_token/') {
       const f = new URLSearchParams(raw.toString('utf8'));
       if (f.get('client_key') !== this.clientKey || f.get('grant_type') !== 'refresh_token') return { data: { error_code: 10002, description: '参数错误' }, message: 'error' };
@@ -190,35 +128,4 @@ export class FakeDouyin {
 
 function envelope(code: number, description: string) {
   return { data: { error_code: code, description }, extra: { error_code: code, description, sub_error_code: 0, sub_description: '', logid: 'LOGFAULT', now: Date.now() } };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function json(res: ServerResponse, obj: unknown, status = 200): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(obj));
-}
-
-function parseJson(raw: Buffer): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(raw.toString('utf8'));
-    return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-async function fileField(req: IncomingMessage, raw: Buffer, name: string): Promise<{ size: number; type: string } | undefined> {
-  const ct = req.headers['content-type'] ?? '';
-  if (!ct.startsWith('multipart/form-data')) return undefined;
-  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': ct } }).formData();
-  const f = form.get(name);
-  return f && typeof f !== 'string' ? { size: f.size, type: f.type } : undefined;
 }
