@@ -1,0 +1,98 @@
+import pino from 'pino';
+import { ReminderEntity } from '../../../src/db/feedback-entities';
+import { startDigestApp } from './harness';
+
+const LIAISON = 'ou_zhang';
+const EDITOR = 'ou_li';
+const LEADER = 'ou_wang';
+const MEMBERS = [
+  { openId: LIAISON, name: '张信息员', department: '人力资源部', roles: ['liaison'] },
+  { openId: EDITOR, name: '李编辑', department: '宣传部', roles: ['editor'] },
+  { openId: LEADER, name: '王组长', department: '党政办公室', roles: ['leader'] },
+];
+
+/** Shanghai local time (UTC+8) as an ISO instant. */
+const cst = (local: string) => new Date(`${local}+08:00`).toISOString();
+
+/** The weekly digest before any working-group chat is bound (the roster names none). */
+describe('weekly digest without a bound working-group chat', () => {
+  let h: Awaited<ReturnType<typeof startDigestApp>>;
+  const logs: { level: number; msg: string; key?: string }[] = [];
+  const digestKeys = async () => (await h.app.dataSource.getRepository(ReminderEntity).find()).map((r) => r.key).filter((k) => k.startsWith('digest:'));
+  const groupDigests = async () => (await h.client.botMessages(LEADER, 'group')).filter((m) => m.template === 'digest');
+
+  beforeAll(async () => {
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line) as (typeof logs)[number]) });
+    h = await startDigestApp({ start: cst('2026-11-30T09:00'), roster: { timezone: 'Asia/Shanghai', members: MEMBERS }, logger });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('sends nothing, logs a warning and does not mark the week as sent', async () => {
+    await h.app.runJob('weekly-digest');
+    expect(await groupDigests()).toHaveLength(0);
+    expect((await h.client.botMessages(LEADER)).filter((m) => m.template === 'digest')).toHaveLength(0);
+    expect(logs.filter((l) => l.msg.startsWith('weekly digest skipped'))).toEqual([
+      expect.objectContaining({ level: 40, msg: 'weekly digest skipped: no working-group chat is bound (/bind)', key: 'digest:2026-W48' }),
+    ]);
+    expect(await digestKeys()).toEqual([]);
+  });
+
+  it('posts the week once a leader binds the chat, and only once', async () => {
+    h.clock.set(cst('2026-11-30T15:00'));
+    await h.client.say(LEADER, '/bind', 'group');
+    await h.app.settle();
+    await h.app.runJob('weekly-digest');
+    const cards = await groupDigests();
+    expect(cards).toHaveLength(1);
+    expect((cards[0].card as { header: { subtitle: { content: string } } }).header.subtitle.content).toBe('2026-11-23 至 2026-11-29 · 生成于 2026-11-30 15:00');
+    await h.app.runJob('weekly-digest');
+    expect(await groupDigests()).toHaveLength(1);
+    expect(await digestKeys()).toEqual(['digest:2026-W48']);
+  });
+});
+
+/**
+ * Escalation with no deputies on the roster: level 1 (deputies) is skipped, the leaders are still
+ * told at level 2, once. REMIND_AFTER_HOURS=24 working hours; 2026-11-30 is a Monday.
+ */
+describe('escalation past a level whose role has no members', () => {
+  let h: Awaited<ReturnType<typeof startDigestApp>>;
+  let no: number;
+  const approvalReminders = async (as: string) => (await h.texts(as)).filter((t) => /^[⏰⏫]/u.test(t));
+  const runAt = async (local: string) => {
+    h.clock.set(cst(local));
+    await h.app.runJob('reminders');
+  };
+  const remindKeys = async () => (await h.app.dataSource.getRepository(ReminderEntity).find({ order: { id: 'ASC' } })).map((r) => r.key).filter((k) => k.startsWith('remind:'));
+
+  beforeAll(async () => {
+    h = await startDigestApp({ start: cst('2026-11-30T09:30'), roster: { timezone: 'Asia/Shanghai', workingGroupChat: 'oc_escalation', members: MEMBERS } });
+    no = await h.submit(LIAISON, '年度工作计划');
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('reminds the editors, skips the deputies (none), then tells the leaders once at their own level', async () => {
+    await runAt('2026-12-02T15:30'); // 24 working hours
+    expect(await approvalReminders(EDITOR)).toHaveLength(1);
+
+    await runAt('2026-12-07T12:30'); // 48 working hours: the deputies' turn, and there are none
+    expect(await approvalReminders(LEADER)).toEqual([]);
+    expect(await remindKeys()).toEqual([`remind:${no}:1:0:0`]);
+
+    await runAt('2026-12-10T09:29');
+    expect(await approvalReminders(LEADER)).toEqual([]);
+    await runAt('2026-12-10T09:30'); // 72 working hours
+    const leader = `⏫ 催办升级（第 2 级）：稿件 #${no}「年度工作计划」（人力资源部）等待「成员」审核已超过 72 个工作小时仍未处理。审核人：李编辑，请督促。`;
+    expect(await approvalReminders(LEADER)).toEqual([leader]);
+
+    await runAt('2026-12-10T09:45');
+    await runAt('2026-12-14T10:00');
+    expect(await approvalReminders(LEADER)).toEqual([leader]);
+    expect(await approvalReminders(EDITOR)).toHaveLength(1);
+    expect(await remindKeys()).toEqual([`remind:${no}:1:0:0`, `remind:${no}:1:0:2`]);
+  });
+});
