@@ -4,21 +4,17 @@
  * photo/list and photo/info. Answers carry `result` (1 = ok) and `error_msg`; the app id and
  * token travel in the query. Upload tokens are single-use. No public comment API is served.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type CommonFault, type Exchange, FakePlatform, readForm } from './platform-kit';
 
 export type KuaishouFault =
-  | { kind: 'http'; status: number }
-  | { kind: 'hang' }
-  | { kind: 'malformed' }
+  | CommonFault
   | { kind: 'error'; result: number; error_msg?: string }
   /** result 100200103: access_token expired. */
   | { kind: 'tokenExpired' }
   /** result 100200429: frequency limit. */
   | { kind: 'rateLimit' }
   /** result 100200601: review rejected. */
-  | { kind: 'rejected' }
-  | { kind: 'dropAfterCommit' };
+  | { kind: 'rejected' };
 
 export interface FakeKuaishouPhoto {
   photo_id: string;
@@ -33,96 +29,38 @@ export interface FakeKuaishouPhoto {
   deleted: boolean;
 }
 
-export class FakeKuaishou {
+export class FakeKuaishou extends FakePlatform<KuaishouFault> {
   readonly appId = 'ks-fake-app';
   readonly accessToken = 'ks-fake-token';
   readonly appSecret = 'ks-fake-secret';
   /** Refresh tokens /oauth2/refresh_token accepts; each is single-use (rotated), as documented. */
   readonly refreshTokens = new Set(['ks-refresh-initial']);
   readonly validTokens = new Set([this.accessToken]);
-  baseUrl = '';
   now = () => new Date();
 
-  readonly calls: Record<string, number> = {};
   readonly uploads = new Map<string, { size?: number; published: boolean }>();
   readonly photos: FakeKuaishouPhoto[] = [];
-  private server?: Server;
-  private seq = 0;
-  private readonly faults = new Map<string, KuaishouFault[]>();
+  protected readonly faultPages = { httpBody: '<html>service unavailable</html>', malformed: { type: 'text/html', body: '<html>login</html>' } };
 
   get postCount(): number {
     return this.photos.filter((p) => !p.deleted).length;
   }
 
-  inject(path: string, fault: KuaishouFault, times = 1): void {
-    const list = this.faults.get(path) ?? [];
-    for (let i = 0; i < times; i++) list.push(fault);
-    this.faults.set(path, list);
-  }
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      void this.handle(req, res).catch((e: unknown) => {
-        if (!res.headersSent) {
-          res.writeHead(500);
-          res.end(String(e));
-        }
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this.baseUrl;
-  }
-
-  async stop(): Promise<void> {
-    const s = this.server;
-    if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
-
-  private id(prefix: string): string {
-    this.seq += 1;
-    return `${prefix}${this.seq}`;
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const path = url.pathname;
-    this.calls[path] = (this.calls[path] ?? 0) + 1;
-    const raw = await readBody(req);
-    const fault = this.faults.get(path)?.shift();
-    if (fault) {
-      switch (fault.kind) {
-        case 'http':
-          res.writeHead(fault.status, { 'content-type': 'text/html' });
-          res.end('<html>service unavailable</html>');
-          return;
-        case 'hang':
-          return;
-        case 'malformed':
-          res.writeHead(200, { 'content-type': 'text/html' });
-          res.end('<html>login</html>');
-          return;
-        case 'error':
-          return json(res, { result: fault.result, error_msg: fault.error_msg ?? 'injected' });
-        case 'tokenExpired':
-          this.validTokens.clear();
-          return json(res, { result: 100200103, error_msg: 'access_token expired' });
-        case 'rateLimit':
-          return json(res, { result: 100200429, error_msg: 'request too frequent' });
-        case 'rejected':
-          return json(res, { result: 100200601, error_msg: '作品违反社区规定' });
-        case 'dropAfterCommit':
-          await this.route(path, url, req, raw);
-          req.socket.destroy();
-          return;
-      }
+  protected platformFault(fault: Exclude<KuaishouFault, CommonFault>): unknown {
+    switch (fault.kind) {
+      case 'error':
+        return { result: fault.result, error_msg: fault.error_msg ?? 'injected' };
+      case 'tokenExpired':
+        this.validTokens.clear();
+        return { result: 100200103, error_msg: 'access_token expired' };
+      case 'rateLimit':
+        return { result: 100200429, error_msg: 'request too frequent' };
+      case 'rejected':
+        return { result: 100200601, error_msg: '作品违反社区规定' };
     }
-    json(res, await this.route(path, url, req, raw));
   }
 
-  private async route(path: string, url: URL, req: IncomingMessage, raw: Buffer): Promise<unknown> {
+  protected async route({ path, url, req, raw }: Exchange): Promise<unknown> {
     const q = (k: string) => url.searchParams.get(k) ?? undefined;
     if (path === '/api/upload/multipart') {
       const u = this.uploads.get(q('upload_token') ?? '');
@@ -197,24 +135,4 @@ export class FakeKuaishou {
         return { result: 100200100, error_msg: `no such api ${path}` };
     }
   }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function json(res: ServerResponse, obj: unknown, status = 200): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(obj));
-}
-
-async function readForm(req: IncomingMessage, raw: Buffer): Promise<FormData | undefined> {
-  const ct = req.headers['content-type'] ?? '';
-  if (!ct.startsWith('multipart/form-data')) return undefined;
-  return new Response(new Uint8Array(raw), { headers: { 'content-type': ct } }).formData();
 }
