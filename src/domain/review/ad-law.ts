@@ -35,7 +35,7 @@ const TERMS: AdTerm[] = [
   { term: '最佳', honours: true, skipAfter: /^(?:实践|案例|做法|时机|时间|时期|状态|途径|路径|位置|观赏|赏花|窗口|搭档|组织奖|人气奖|创意奖|风采奖|男|女|影片|导演|编剧|新人|团队奖|论文|答案)/ },
   { term: '最优', skipAfter: /^(?:化|解|营商环境|环境|路径|方案设计)/ },
   { term: '最强', skipAfter: /^(?:大脑|音|战队)/ },
-  { term: '最高级' },
+  { term: '最高级', skipAfter: /^别/ },
   { term: '最顶级' },
   { term: '最先进' },
   { term: '最低价' },
@@ -88,6 +88,8 @@ const TERMS: AdTerm[] = [
  */
 const HONOURS = /获得|荣获|获评|评为|评选|当选|夺得|摘得|斩获|勇夺|授予|颁发|称号|奖|荣誉|冠军|比赛|联赛|锦标赛|运动会|大赛|竞赛|赛季|赛事|决赛|选手|运动员|球员|射手|代表队/;
 const RANKING_BEFORE = /(?:争创|争当|争做|争取|力争|保持|位居|位列|名列|排名|排在|稳居|跃居|居于|勇争|争夺)[^，。；！？,;!?\n]{0,10}$/;
+/** 第一名 / 第一位 are skipped as ordinals, except in a sentence that sells something (销量全国第一名的空调品牌). */
+const RANKING_AFTER = /^(?:名|位)/;
 const COMMERCIAL = /产品|品牌|销量|销售|本店|我店|本品|本公司|我公司|我司|厂家|商品|价格|售价|优惠|下单|购买|抢购|门店|专卖|旗舰店|品质|疗效|功效|效果|性价比|口碑|行业/;
 /** The sentence reports on such claims (regulators, warnings) rather than making one. */
 const REPORTED = /号称|宣称|声称|谎称|所谓|虚假宣传|夸大宣传|极限用语|绝对化用语|违规|违法|查处|处罚|罚款|消费警示|提醒|轻信|谨防|警惕/;
@@ -120,7 +122,7 @@ export function findAdLawTerms(text: string, view: Normalised = normaliseForData
     const b = a + m[0].length;
     const after = v.slice(b, b + 12);
     const before = v.slice(Math.max(0, a - 6), a);
-    if (t.skipAfter?.test(after) || t.skipBefore?.test(before)) continue;
+    if ((t.skipAfter?.test(after) && !(t.honours && RANKING_AFTER.test(after) && COMMERCIAL.test(v.slice(...sentenceAround(v, a, b))))) || t.skipBefore?.test(before)) continue;
     if (t.needAfter && !t.needAfter.test(after)) continue;
     if (t.needBefore && !t.needBefore.test(before)) continue;
     if (insideQuote(v, a)) continue;

@@ -39,7 +39,6 @@ export interface AutomatonOptions {
 /** Longest run of Latin letters skipped between two CJK characters when `letterGaps` is on. */
 export const MAX_GAP = 3;
 
-const isLetter = (u: number) => u >= 0x61 && u <= 0x7a;
 const isCjkUnit = (u: number) => (u >= 0x3400 && u <= 0x9fff) || (u >= 0xf900 && u <= 0xfaff);
 
 /** Builds the automaton's arrays (kept out of the class so that every hot loop works on locals). */
@@ -441,14 +440,14 @@ export class Automaton {
       for (let x = 0; ; ) {
         rs[n & mask] = i;
         const k = code[u];
-        if (isLetter(u)) {
+        if (u >= 0x61 && u <= 0x7a) {
           alt = -1;
           if (prevCjk) {
             gapFrom = s;
             gapLen = 0;
           }
           if (gapFrom >= 0 && ++gapLen > MAX_GAP) gapFrom = -1;
-        } else {
+        } else if (gapFrom >= 0 || alt >= 0) {
           if (gapFrom >= 0 && isCjkUnit(u)) {
             alt = gapFrom;
             altGap = gapLen;
@@ -469,13 +468,23 @@ export class Automaton {
             }
           }
         }
-        prevCjk = isCjkUnit(u);
+        prevCjk = u >= 0x3400 && (u <= 0x9fff || (u >= 0xf900 && u <= 0xfaff));
         if (k === 0) s = 0;
         else {
-          s = step(s, k);
-          for (let o = emit[s]; o !== EMPTY; o = emit[fail[o]]) {
+          for (;;) {
+            const t = base[s] + k;
+            if (check[t] === s && t !== 0) {
+              s = t;
+              break;
+            }
+            if (s === 0) break;
+            s = fail[s];
+          }
+          let o = emit[s];
+          while (o !== EMPTY) {
             const id = term[o];
             sink(id, rs[(n - lengths[id] + 1) & mask], i + w);
+            o = emit[fail[o]];
           }
         }
         n++;

@@ -1,7 +1,7 @@
 /**
  * A small table of the commonest character substitutions used to dodge lexicons: homophones
  * (赌搏 for 赌博, 百佳乐 / 百家了 for 百家乐) and digits for numerals (6合彩, ⑥合彩 and 陆合彩 for
- * 六合彩; ⑥ already folds to 6). Each Chinese term of two or more characters is also compiled
+ * 六合彩; ⑥ already folds to 6), 老湖机 for 老虎机, 约泡 for 约炮. Each Chinese term of two or more characters is also compiled
  * with *one* of its characters replaced by a variant, so spans stay exact (the variant is just
  * another pattern in the automaton) and ordinary words are not rewritten.
  *
@@ -13,6 +13,8 @@ export const CHARACTER_VARIANTS: Readonly<Record<string, readonly string[]>> = {
   家: ['佳'],
   乐: ['了'],
   六: ['6', '陆'],
+  虎: ['湖'],
+  炮: ['泡'],
 };
 
 /** Spellings of `term` (already folded) with one character replaced by a variant; the term itself is not included. */
