@@ -8,7 +8,7 @@ import type { Deps, Extension } from './usecases/deps';
 import { createDigestExtension } from './usecases/digest/extension';
 import { sendReminders } from './usecases/digest/reminders';
 import type { DigestContext, DigestSettings } from './usecases/digest/settings';
-import { sendWeeklyDigest } from './usecases/digest/weekly-digest';
+import { sendSkippedDigest, sendWeeklyDigest } from './usecases/digest/weekly-digest';
 
 export const DIGEST_DEFAULTS = { DIGEST_CRON: '0 9 * * 1', REMIND_AFTER_HOURS: 24, CADENCE_DAYS: 14, CADENCE_WARN_DAYS: 2, WORK_HOURS: '09:00-18:00' } as const;
 /** How often pending approvals and the departments' cadence are checked. */
@@ -57,13 +57,13 @@ export interface DigestModuleContext {
   logger: Logger;
 }
 
-/** An `AppModule` (src/modules.ts): the `/digest` extension and two jobs. */
+/** An `AppModule` (src/modules.ts): the `/digest` extension and its jobs. */
 export interface DigestModule {
   extension: Extension;
   jobs: { name: string; cron: string; run(): Promise<void> }[];
 }
 
-/** Weekly digest (`/digest`, DIGEST_CRON) and reminders (every 15 minutes). */
+/** Weekly digest (`/digest`, DIGEST_CRON; a week skipped for want of a chat is caught up every 15 minutes) and reminders (every 15 minutes). */
 export function createDigestModule(ctx: DigestModuleContext): DigestModule {
   const { cron, ...settings } = readDigestSettings(ctx.config.env, ctx.config.feishu ? 'feishu' : 'sandbox');
   const digest: DigestContext = { queries: createDigestQueries(), settings };
@@ -76,6 +76,15 @@ export function createDigestModule(ctx: DigestModuleContext): DigestModule {
         async run() {
           const result = await sendWeeklyDigest(ctx.deps, digest);
           ctx.logger.info({ job: 'weekly-digest', result }, 'weekly digest');
+        },
+      },
+      {
+        // A week skipped for want of a bound chat goes out once one is bound.
+        name: 'weekly-digest-catch-up',
+        cron: REMINDERS_CRON,
+        async run() {
+          const result = await sendSkippedDigest(ctx.deps, digest);
+          if (result) ctx.logger.info({ job: 'weekly-digest-catch-up', result }, 'weekly digest caught up');
         },
       },
       {

@@ -235,6 +235,10 @@ export function createDigestQueries(): DigestQueries {
       return rows.length === 1;
     },
 
+    async isMarked(tx, key) {
+      return (await run(tx, 'SELECT 1 AS one FROM reminder WHERE "key" = ?', [key])).length > 0;
+    },
+
     async firstSeen(tx, key, at) {
       await run(tx, 'INSERT INTO reminder ("key", sent_at) VALUES (?, ?) ON CONFLICT ("key") DO NOTHING RETURNING id', [key, iso(at)]);
       const [r] = await run(tx, 'SELECT sent_at FROM reminder WHERE "key" = ?', [key]);

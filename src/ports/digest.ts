@@ -113,6 +113,8 @@ export interface DigestQueries {
   openRectifications(tx: Tx, now: Date, limit: number): Promise<{ total: number; overdue: number; items: OpenRectification[] }>;
   /** Records that a reminder or digest with this key was sent; false when it was already. */
   markSent(tx: Tx, key: string, at: Date): Promise<boolean>;
+  /** Whether a reminder or digest with this key was recorded. */
+  isMarked(tx: Tx, key: string): Promise<boolean>;
   /** When `key` was first recorded: records `at` the first time, returns the stored time after (durable across restarts). */
   firstSeen(tx: Tx, key: string, at: Date): Promise<Date>;
 }

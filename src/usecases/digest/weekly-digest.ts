@@ -80,6 +80,8 @@ export async function sendWeeklyDigest(deps: Deps, ctx: DigestContext): Promise<
   const channel = ctx.settings.channel;
   const chat = await deps.store.transaction((tx) => tx.getBinding(channel));
   if (!chat) {
+    // Not marked as sent: `sendSkippedDigest` posts it once a chat is bound.
+    await deps.store.transaction((tx) => ctx.queries.markSent(tx, unsentKey(key), now));
     deps.logger.warn({ key }, 'weekly digest skipped: no working-group chat is bound (/bind)');
     return 'no_chat';
   }
@@ -89,6 +91,23 @@ export async function sendWeeklyDigest(deps: Deps, ctx: DigestContext): Promise<
     await tell(tx, channel, { kind: 'chat', id: chat }, digestCard(report, deps.zone));
     return 'sent';
   });
+}
+
+/** `digest-unsent:<ISO week>`: the scheduled run found no bound chat (a record, not a sent mark). */
+const unsentKey = (digestKey: string) => digestKey.replace(/^digest:/, 'digest-unsent:');
+
+/**
+ * The catch-up check (every 15 minutes): a week whose scheduled run found no bound chat is posted
+ * at the first check after a chat is bound, as long as it is still the last full week. Quiet
+ * otherwise: no warning per check.
+ */
+export async function sendSkippedDigest(deps: Deps, ctx: DigestContext): Promise<WeeklyDigestResult | null> {
+  const now = deps.clock.now();
+  const key = `digest:${isoWeekKey(lastFullWeek(now, deps.zone).from, deps.zone)}`;
+  const due = await deps.store.transaction(async (tx) =>
+    (await ctx.queries.isMarked(tx, unsentKey(key))) && !(await ctx.queries.isMarked(tx, key)) && (await tx.getBinding(ctx.settings.channel)) !== null,
+  );
+  return due ? sendWeeklyDigest(deps, ctx) : null;
 }
 
 /** `/digest`: the last 7 days, answered where it was asked; editors, deputies and leaders only. */

@@ -37,19 +37,37 @@ describe('weekly digest without a bound working-group chat', () => {
       expect.objectContaining({ level: 40, msg: 'weekly digest skipped: no working-group chat is bound (/bind)', key: 'digest:2026-W48' }),
     ]);
     expect(await digestKeys()).toEqual([]);
+
+    // The catch-up check finds no chat either: nothing sent, no warning per check.
+    await h.app.runJob('weekly-digest-catch-up');
+    expect(await groupDigests()).toHaveLength(0);
+    expect(logs.filter((l) => l.msg.startsWith('weekly digest skipped'))).toHaveLength(1);
   });
 
   it('posts the week once a leader binds the chat, and only once', async () => {
     h.clock.set(cst('2026-11-30T15:00'));
     await h.client.say(LEADER, '/bind', 'group');
     await h.app.settle();
-    await h.app.runJob('weekly-digest');
+    // The next catch-up check (every 15 minutes) posts the skipped week.
+    h.clock.set(cst('2026-11-30T15:15'));
+    await h.app.runJob('weekly-digest-catch-up');
     const cards = await groupDigests();
     expect(cards).toHaveLength(1);
-    expect((cards[0].card as { header: { subtitle: { content: string } } }).header.subtitle.content).toBe('2026-11-23 至 2026-11-29 · 生成于 2026-11-30 15:00');
+    expect((cards[0].card as { header: { subtitle: { content: string } } }).header.subtitle.content).toBe('2026-11-23 至 2026-11-29 · 生成于 2026-11-30 15:15');
+    await h.app.runJob('weekly-digest-catch-up');
     await h.app.runJob('weekly-digest');
     expect(await groupDigests()).toHaveLength(1);
     expect(await digestKeys()).toEqual(['digest:2026-W48']);
+  });
+
+  it('does not catch up a week that was never skipped, nor a past one', async () => {
+    // The next Monday's scheduled run posts W49 normally; W48 is not posted again.
+    h.clock.set(cst('2026-12-07T09:00'));
+    await h.app.runJob('weekly-digest-catch-up');
+    expect(await groupDigests()).toHaveLength(1);
+    await h.app.runJob('weekly-digest');
+    expect(await groupDigests()).toHaveLength(2);
+    expect((await digestKeys()).sort()).toEqual(['digest:2026-W48', 'digest:2026-W49']);
   });
 });
 

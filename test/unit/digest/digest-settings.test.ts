@@ -34,11 +34,11 @@ describe('digest settings', () => {
     expect(problems({ DIGEST_CRON: 'x', WORK_HOURS: 'y' })).toHaveLength(2);
   });
 
-  it('makes a module with the /digest extension and the two jobs, and fails at start-up on bad settings', () => {
+  it('makes a module with the /digest extension and its jobs (digest, catch-up, reminders), and fails at start-up on bad settings', () => {
     const ctx = { config: { env: {}, feishu: undefined }, deps: {} as Deps, logger: pino({ level: 'silent' }) };
     const m = createDigestModule(ctx);
     expect(m.extension.name).toBe('digest');
-    expect(m.jobs.map((j) => [j.name, j.cron])).toEqual([['weekly-digest', '0 9 * * 1'], ['reminders', '*/15 * * * *']]);
+    expect(m.jobs.map((j) => [j.name, j.cron])).toEqual([['weekly-digest', '0 9 * * 1'], ['weekly-digest-catch-up', '*/15 * * * *'], ['reminders', '*/15 * * * *']]);
     expect(() => createDigestModule({ ...ctx, config: { env: { REMIND_AFTER_HOURS: 'soon' }, feishu: undefined } })).toThrow(/REMIND_AFTER_HOURS/);
   });
 });
