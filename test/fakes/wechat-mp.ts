@@ -6,22 +6,16 @@
  *
  * Fault injection per path: `inject('/cgi-bin/draft/add', { kind: 'http', status: 503 })`.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type CommonFault, type Exchange, FakePlatform, fileField, parseJson } from './platform-kit';
 
 export type WechatFault =
-  | { kind: 'http'; status: number }
-  /** Never answers: the client's time-out fires. */
-  | { kind: 'hang' }
-  /** HTTP 200 with a body that is not JSON. */
-  | { kind: 'malformed' }
+  /** `hang` never answers, `malformed` is HTTP 200 with a body that is not JSON, `dropAfterCommit` is a crash between two steps. */
+  | CommonFault
   | { kind: 'errcode'; errcode: number; errmsg?: string }
   /** Invalidates every issued token and answers 42001. */
   | { kind: 'tokenExpired' }
   /** errcode 45011 (API minute quota). */
-  | { kind: 'rateLimit' }
-  /** Does the work, then drops the connection: the client never learns the result (a crash between two steps). */
-  | { kind: 'dropAfterCommit' };
+  | { kind: 'rateLimit' };
 
 export interface FakeArticle {
   title: string;
@@ -51,10 +45,9 @@ interface Published {
   msgDataId: number;
 }
 
-export class FakeWechatMp {
+export class FakeWechatMp extends FakePlatform<WechatFault> {
   readonly appId = 'wx-fake-app';
   readonly appSecret = 'fake-secret';
-  baseUrl = '';
   /** Seconds; what `stable_token` answers as `expires_in`. */
   tokenExpiresIn = 7200;
   /** Statuses the next submitted publish goes through, one per freepublish/get. */
@@ -62,7 +55,6 @@ export class FakeWechatMp {
   /** Unix seconds used as update_time. */
   now = () => Math.floor(Date.now() / 1000);
 
-  readonly calls: Record<string, number> = {};
   readonly tokenRequests: { force: boolean }[] = [];
   readonly bodyImages = new Map<string, { bytes: number; type: string }>();
   readonly materials = new Map<string, { bytes: number; type: string }>();
@@ -72,20 +64,12 @@ export class FakeWechatMp {
   /** Comments by msg_data_id (seed them for the feedback tests). */
   readonly comments = new Map<number, { user_comment_id: number; create_time: number; content: string; comment_type: number }[]>();
 
-  private server?: Server;
-  private seq = 0;
   private readonly tokens = new Set<string>();
-  private readonly faults = new Map<string, WechatFault[]>();
+  protected readonly faultPages = { httpBody: '<html>Bad Gateway</html>', malformed: { type: 'text/plain', body: '<xml>not json' } };
 
   /** Articles that reached publish_status 0 and were not deleted: the posts that exist. */
   get postCount(): number {
     return this.published.filter((p) => !p.deleted).length;
-  }
-
-  inject(path: string, fault: WechatFault, times = 1): void {
-    const list = this.faults.get(path) ?? [];
-    for (let i = 0; i < times; i++) list.push(fault);
-    this.faults.set(path, list);
   }
 
   /** A permanent image material, as if uploaded in the admin console (for a default cover). */
@@ -105,33 +89,6 @@ export class FakeWechatMp {
     }
   }
 
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      void this.handle(req, res).catch((e: unknown) => {
-        if (!res.headersSent) {
-          res.writeHead(500);
-          res.end(String(e));
-        }
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    const { port } = this.server.address() as AddressInfo;
-    this.baseUrl = `http://127.0.0.1:${port}`;
-    return this.baseUrl;
-  }
-
-  async stop(): Promise<void> {
-    const s = this.server;
-    if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
-
-  private id(prefix: string): string {
-    this.seq += 1;
-    return `${prefix}${this.seq}`;
-  }
-
   private setStatus(p: Publish, status: number): void {
     p.status = status;
     if (status === 0 && !p.articleId) {
@@ -149,43 +106,19 @@ export class FakeWechatMp {
     }
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const path = url.pathname;
-    this.calls[path] = (this.calls[path] ?? 0) + 1;
-    const raw = await readBody(req);
-    const fault = this.faults.get(path)?.shift();
-    const send = (obj: unknown) => json(res, obj);
-    if (fault) {
-      switch (fault.kind) {
-        case 'http':
-          res.writeHead(fault.status, { 'content-type': 'text/html' });
-          res.end('<html>Bad Gateway</html>');
-          return;
-        case 'hang':
-          return;
-        case 'malformed':
-          res.writeHead(200, { 'content-type': 'text/plain' });
-          res.end('<xml>not json');
-          return;
-        case 'errcode':
-          return send({ errcode: fault.errcode, errmsg: fault.errmsg ?? 'injected' });
-        case 'tokenExpired':
-          this.tokens.clear();
-          return send({ errcode: 42001, errmsg: 'access_token expired' });
-        case 'rateLimit':
-          return send({ errcode: 45011, errmsg: 'api minute-quota reach limit' });
-        case 'dropAfterCommit': {
-          await this.route(path, url, req, raw);
-          req.socket.destroy();
-          return;
-        }
-      }
+  protected platformFault(fault: Exclude<WechatFault, CommonFault>): unknown {
+    switch (fault.kind) {
+      case 'errcode':
+        return { errcode: fault.errcode, errmsg: fault.errmsg ?? 'injected' };
+      case 'tokenExpired':
+        this.tokens.clear();
+        return { errcode: 42001, errmsg: 'access_token expired' };
+      case 'rateLimit':
+        return { errcode: 45011, errmsg: 'api minute-quota reach limit' };
     }
-    send(await this.route(path, url, req, raw));
   }
 
-  private async route(path: string, url: URL, req: IncomingMessage, raw: Buffer): Promise<unknown> {
+  protected async route({ path, url, req, raw }: Exchange): Promise<unknown> {
     if (path === '/cgi-bin/stable_token') {
       const b = parseJson(raw);
       if (b.grant_type !== 'client_credential') return { errcode: 40002, errmsg: 'invalid grant_type' };
@@ -308,38 +241,4 @@ export class FakeWechatMp {
         return { errcode: 40066, errmsg: `invalid url ${path}` };
     }
   }
-}
-
-// ---- small HTTP helpers (each fake is self-contained) ----
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function json(res: ServerResponse, obj: unknown, status = 200): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(obj));
-}
-
-function parseJson(raw: Buffer): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(raw.toString('utf8'));
-    return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-async function fileField(req: IncomingMessage, raw: Buffer, name: string): Promise<{ size: number; type: string; name: string } | undefined> {
-  const ct = req.headers['content-type'] ?? '';
-  if (!ct.startsWith('multipart/form-data')) return undefined;
-  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': ct } }).formData();
-  const f = form.get(name);
-  if (!f || typeof f === 'string') return undefined;
-  return { size: f.size, type: f.type, name: (f as File).name };
 }
