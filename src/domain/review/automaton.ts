@@ -404,7 +404,7 @@ export class Automaton {
     const rs = new Int32Array(ring);
     let n = 0;
     let s = 0;
-    let prevCjk = false;
+    let prev = 0; // previous folded unit
     let gapFrom = -1; // main state before an open letter run that followed a CJK unit, or -1
     let gapLen = 0;
     let alt = -1; // alternative state, or -1
@@ -442,7 +442,7 @@ export class Automaton {
         const k = code[u];
         if (u >= 0x61 && u <= 0x7a) {
           alt = -1;
-          if (prevCjk) {
+          if (isCjkUnit(prev)) {
             gapFrom = s;
             gapLen = 0;
           }
@@ -468,7 +468,7 @@ export class Automaton {
             }
           }
         }
-        prevCjk = u >= 0x3400 && (u <= 0x9fff || (u >= 0xf900 && u <= 0xfaff));
+        prev = u;
         if (k === 0) s = 0;
         else {
           for (;;) {
