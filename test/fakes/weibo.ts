@@ -3,22 +3,19 @@
  * statuses/user_timeline, statuses/destroy, statuses/count, comments/show, oauth2/get_token_info.
  * Errors follow Weibo: HTTP 400/403 with `{error, error_code, request}`.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { type CommonFault, type Exchange, FakePlatform, json, readForm } from './platform-kit';
 
 export type WeiboFault =
-  | { kind: 'http'; status: number }
-  | { kind: 'hang' }
-  | { kind: 'malformed' }
+  /** `dropAfterCommit` posts, then drops the connection: the answer is lost. */
+  | CommonFault
   | { kind: 'error'; code: number; error?: string; status?: number }
   /** 21327 expired_token. */
   | { kind: 'tokenExpired' }
   /** 10023 User requests out of rate limit. */
   | { kind: 'rateLimit' }
   /** 20021 content is illegal (the platform's review). */
-  | { kind: 'rejected' }
-  /** Posts, then drops the connection: the answer is lost. */
-  | { kind: 'dropAfterCommit' };
+  | { kind: 'rejected' };
 
 export interface FakeStatus {
   id: number;
@@ -31,98 +28,56 @@ export interface FakeStatus {
   user: { id: number; idstr: string; screen_name: string };
 }
 
-export class FakeWeibo {
+interface WeiboExchange extends Exchange {
+  params: Params;
+}
+
+export class FakeWeibo extends FakePlatform<WeiboFault, WeiboExchange> {
   readonly accessToken = 'weibo-fake-token';
   /** The app's bound safe domain: statuses must link to it. */
   safeDomain = 'www.example.gov.cn';
   /** Seconds until the grant expires, as told by get_token_info. */
   expireIn = 30 * 86400;
-  baseUrl = '';
   now = () => new Date();
 
-  readonly calls: Record<string, number> = {};
   readonly statuses: FakeStatus[] = [];
   readonly comments = new Map<string, { id: number; text: string; created_at: string; user: { screen_name: string } }[]>();
   /** Reposts and attitudes (likes) by status id, for statuses/count; comments are counted from `comments`. */
   readonly counts = new Map<string, { reposts: number; attitudes: number }>();
   private readonly user = { id: 5_000_001, idstr: '5000001', screen_name: '某单位发布' };
-  private server?: Server;
-  private seq = 4_900_000_000_000_000;
-  private readonly faults = new Map<string, WeiboFault[]>();
+  protected override seq = 4_900_000_000_000_000;
+  protected readonly faultPages = { httpBody: '<html>502 Bad Gateway</html>', malformed: { type: 'application/json', body: '{"id":' } };
 
   get postCount(): number {
     return this.statuses.filter((s) => !s.deleted).length;
   }
 
-  inject(path: string, fault: WeiboFault, times = 1): void {
-    const list = this.faults.get(path) ?? [];
-    for (let i = 0; i < times; i++) list.push(fault);
-    this.faults.set(path, list);
+  protected override async prepare(x: Exchange): Promise<WeiboExchange> {
+    return { ...x, params: await readParams(x.req, x.raw, x.url) };
   }
 
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      void this.handle(req, res).catch((e: unknown) => {
-        if (!res.headersSent) {
-          res.writeHead(500);
-          res.end(String(e));
-        }
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this.baseUrl;
-  }
-
-  async stop(): Promise<void> {
-    const s = this.server;
-    if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const path = url.pathname;
-    this.calls[path] = (this.calls[path] ?? 0) + 1;
-    const raw = await readBody(req);
-    const params = await readParams(req, raw, url);
-    const err = (status: number, code: number, error: string) => json(res, { error, error_code: code, request: path }, status);
-    const fault = this.faults.get(path)?.shift();
-    if (fault) {
-      switch (fault.kind) {
-        case 'http':
-          res.writeHead(fault.status, { 'content-type': 'text/html' });
-          res.end('<html>502 Bad Gateway</html>');
-          return;
-        case 'hang':
-          return;
-        case 'malformed':
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end('{"id":');
-          return;
-        case 'error':
-          return err(fault.status ?? 400, fault.code, fault.error ?? 'injected');
-        case 'tokenExpired':
-          return err(401, 21327, 'expired_token');
-        case 'rateLimit':
-          return err(403, 10023, 'User requests out of rate limit!');
-        case 'rejected':
-          return err(400, 20021, 'content is illegal!');
-        case 'dropAfterCommit': {
-          this.route(path, params);
-          req.socket.destroy();
-          return;
-        }
-      }
+  protected platformFault(fault: Exclude<WeiboFault, CommonFault>): Record<string, unknown> {
+    switch (fault.kind) {
+      case 'error':
+        return { status: fault.status ?? 400, error_code: fault.code, error: fault.error ?? 'injected' };
+      case 'tokenExpired':
+        return { status: 401, error_code: 21327, error: 'expired_token' };
+      case 'rateLimit':
+        return { status: 403, error_code: 10023, error: 'User requests out of rate limit!' };
+      case 'rejected':
+        return { status: 400, error_code: 20021, error: 'content is illegal!' };
     }
-    const out = this.route(path, params);
-    if ('error_code' in out) return err(Number(out.status ?? 400), Number(out.error_code), String(out.error));
+  }
+
+  /** An answer with `error_code` is a Weibo error: `{error, error_code, request}` with its HTTP status (400 by default). */
+  protected override answer({ res, path }: WeiboExchange, body: unknown): void {
+    const out = body as Record<string, unknown>;
+    if ('error_code' in out) return json(res, { error: String(out.error), error_code: Number(out.error_code), request: path }, Number(out.status ?? 400));
     // statuses/count answers a bare array.
     json(res, path === '/2/statuses/count.json' ? out.list : out);
   }
 
-  private route(path: string, p: Params): Record<string, unknown> {
+  protected route({ path, params: p }: WeiboExchange): Record<string, unknown> {
     if (p.get('access_token') !== this.accessToken) return { status: 401, error_code: 21332, error: 'invalid_access_token' };
     switch (path) {
       case '/2/statuses/share.json': {
@@ -198,11 +153,7 @@ interface Params {
 }
 
 async function readParams(req: IncomingMessage, raw: Buffer, url: URL): Promise<Params> {
-  const ct = req.headers['content-type'] ?? '';
-  let form: FormData | undefined;
-  if (ct.startsWith('multipart/form-data') || ct.startsWith('application/x-www-form-urlencoded')) {
-    form = await new Response(new Uint8Array(raw), { headers: { 'content-type': ct } }).formData();
-  }
+  const form = await readForm(req, raw, { urlencoded: true });
   return {
     get: (name) => {
       const v = form?.get(name);
@@ -214,18 +165,4 @@ async function readParams(req: IncomingMessage, raw: Buffer, url: URL): Promise<
       return v && typeof v !== 'string' ? { size: v.size, type: v.type } : undefined;
     },
   };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function json(res: ServerResponse, obj: unknown, status = 200): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(obj));
 }
