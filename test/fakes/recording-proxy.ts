@@ -4,7 +4,7 @@
  * so a test can fail exactly one page and then check which pages were fetched.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback, readBody } from './platform-kit';
 
 export interface RecordedRequest {
   method: string;
@@ -48,22 +48,16 @@ export class RecordingProxy {
         },
       );
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
     return this.url;
   }
 
   async stop(): Promise<void> {
-    const s = this.server;
-    if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage): Promise<{ status: number; type: string; body: Buffer | string }> {
-    const chunks: Buffer[] = [];
-    for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
-    const raw = Buffer.concat(chunks);
+    const raw = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     let body: Record<string, unknown> | null = null;
     try {
