@@ -4,7 +4,7 @@
  * what follows; terms inside quotation marks or 《》 (a quoted policy, a title) are skipped;
  * some terms only count before a selling word (国家级品质, 100%有效).
  */
-import { sentenceAround, solicitation } from './context';
+import { sentenceAround, solicitation, type SolicitationMemo } from './context';
 import { normaliseForData, type Normalised } from './fold';
 
 export interface AdHit {
@@ -115,6 +115,7 @@ const BY_TERM = new Map(TERMS.map((t) => [t.term, t]));
 export function findAdLawTerms(text: string, view: Normalised = normaliseForData(text)): AdHit[] {
   const v = view.text;
   const out: AdHit[] = [];
+  const memo: SolicitationMemo = new Map();
   ALL.lastIndex = 0;
   for (let m = ALL.exec(v); m; m = ALL.exec(v)) {
     const t = BY_TERM.get(m[0])!;
@@ -133,7 +134,7 @@ export function findAdLawTerms(text: string, view: Normalised = normaliseForData
     const end = view.ends[b - 1];
     const hit: AdHit = { start, end, text: text.slice(start, end), term: t.term };
     const reported = REPORTED.exec(sentence);
-    if (reported && !solicitation(v, a, b)) hit.reported = reported[0];
+    if (reported && !solicitation(v, a, b, memo)) hit.reported = reported[0];
     out.push(hit);
   }
   return out;

@@ -31,14 +31,14 @@ const DEPICTION =
 const SOLICIT =
   /加微信|加v|加我|加群|进群|入群|拉群|联系我|私聊|私信我|扫码|招代理|做代理|代理加盟|招募|日结|日赚|月入|秒到|秒下款|返水|彩金|出售|售卖|有偿|手把手|教程|包教|速来|欢迎来|官网|网址|vx|wx|qq|微信号/i;
 
-const SENTENCE_END = /[。！？!?；;\n]/;
+const SENTENCE_END = new Set([...'。！？!?；;\n'].map((c) => c.charCodeAt(0)));
 
 /** Bounds of the sentence holding [start, end). */
 export function sentenceAround(text: string, start: number, end: number): [number, number] {
   let a = start;
-  while (a > 0 && !SENTENCE_END.test(text[a - 1])) a--;
+  while (a > 0 && !SENTENCE_END.has(text.charCodeAt(a - 1))) a--;
   let b = end;
-  while (b < text.length && !SENTENCE_END.test(text[b])) b++;
+  while (b < text.length && !SENTENCE_END.has(text.charCodeAt(b))) b++;
   return [a, b];
 }
 
@@ -49,29 +49,43 @@ export function paragraphAround(text: string, start: number, end: number): [numb
   return [a, nl < 0 ? text.length : nl];
 }
 
+/** Per-text memo of solicitation results, keyed by paragraph start (pass one per text scanned). */
+export type SolicitationMemo = Map<number, string | null>;
+
 /** A solicitation in the paragraph around [start, end), or null. */
-export function solicitation(text: string, start: number, end: number): string | null {
+export function solicitation(text: string, start: number, end: number, memo?: SolicitationMemo): string | null {
   const [a, b] = paragraphAround(text, start, end);
+  const known = memo?.get(a);
+  if (known !== undefined) return known;
   const m = SOLICIT.exec(text.slice(a, b));
-  return m ? m[0] : null;
+  const r = m ? m[0] : null;
+  memo?.set(a, r);
+  return r;
 }
+
+const firstCue = (re: RegExp, before: string, after: string): string | null => re.exec(before)?.[0] ?? re.exec(after)?.[0] ?? null;
 
 /**
  * The reporting, prevention or depiction context of the hit [start, end), or null when there is
- * none or when the paragraph solicits. The hit itself is blanked before the cues are searched
- * (a cue inside the term does not count).
+ * none or when the paragraph solicits. Cues are looked for in the sentence before and after the
+ * hit (a cue inside the term does not count).
  */
-export function hitContext(text: string, start: number, end: number): HitContext | null {
+export function hitContext(text: string, start: number, end: number, memo?: SolicitationMemo): HitContext | null {
   const [a, b] = sentenceAround(text, start, end);
-  const sentence = text.slice(a, start) + '\u3000'.repeat(end - start) + text.slice(end, b);
-  let kind: ContextKind | null = null;
-  let m = REPORT.exec(sentence);
-  if (m) kind = 'report';
-  else if ((m = PREVENTION.exec(sentence))) kind = 'prevention';
-  else if ((m = DEPICTION.exec(sentence))) kind = 'depiction';
-  if (!kind || !m) return null;
-  if (solicitation(text, start, end)) return null;
-  return { kind, cue: m[0] };
+  const before = text.slice(a, start);
+  const after = text.slice(end, b);
+  let kind: ContextKind = 'report';
+  let cue = firstCue(REPORT, before, after);
+  if (cue === null) {
+    kind = 'prevention';
+    cue = firstCue(PREVENTION, before, after);
+  }
+  if (cue === null) {
+    kind = 'depiction';
+    cue = firstCue(DEPICTION, before, after);
+  }
+  if (cue === null || solicitation(text, start, end, memo)) return null;
+  return { kind, cue };
 }
 
 export const CONTEXT_NOTES: Record<ContextKind, string> = {

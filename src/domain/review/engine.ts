@@ -6,7 +6,7 @@ import type { Finding, Platform, Reviewer, RevisionContent, Severity } from '../
 import { PLATFORM_LIMITS, type PlatformLimits } from '../platform-limits';
 import { findAdLawTerms } from './ad-law';
 import { ALLOW_CATEGORY, labelOf, severityOf } from './categories';
-import { CONTEXT_NOTES, hitContext, solicitation } from './context';
+import { CONTEXT_NOTES, hitContext, solicitation, type SolicitationMemo } from './context';
 import { findClickbait } from './clickbait';
 import { foldTerm, normaliseForData } from './fold';
 import { platformFormat, typography, type SizedMedia } from './format';
@@ -123,6 +123,7 @@ export function createReviewEngine(options: ReviewEngineOptions = {}): ReviewEng
       maxEnd.set(h.category, h.end);
       return true;
     });
+    const memo: SolicitationMemo = new Map();
     return hits.map((h) => {
       let severity: Severity = severityOf(h.category);
       let note = '';
@@ -135,12 +136,12 @@ export function createReviewEngine(options: ReviewEngineOptions = {}): ReviewEng
       }
       if (h.category !== 'confidential' && severity !== 'info') {
         // 1. a crackdown or warning word right before the hit (查处赌博, 谨防“杀猪盘”)
-        if (COUNTER_CONTEXT.test(text.slice(Math.max(0, h.start - 12), h.start)) && !solicitation(text, h.start, h.end)) {
+        if (COUNTER_CONTEXT.test(text.slice(Math.max(0, h.start - 12), h.start)) && !solicitation(text, h.start, h.end, memo)) {
           severity = 'info';
           note = '（上下文为打击、防范类表述，请确认不是在传播该内容）';
         } else {
           // 2. the sentence reports on, prevents or depicts the act (see context.ts)
-          const ctx = hitContext(text, h.start, h.end);
+          const ctx = hitContext(text, h.start, h.end, memo);
           if (ctx) {
             severity = 'info';
             note = `（${CONTEXT_NOTES[ctx.kind]}「${ctx.cue}」，请确认不是在传播该内容）`;

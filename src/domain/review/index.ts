@@ -11,7 +11,7 @@ export { applyReplacements, maskMiddle, maskMobile, maskResidentId, maskBankCard
 export { LexiconMatcher, parseLexicon, pinyinSpellings, type LexiconSet, type LexiconHit, type LexiconOptions } from './lexicon';
 export { Automaton, MAX_GAP, type AutomatonOptions, type MatchSink } from './automaton';
 export { CHARACTER_VARIANTS, termVariants } from './variants';
-export { CONTEXT_NOTES, hitContext, paragraphAround, sentenceAround, solicitation, type ContextKind, type HitContext } from './context';
+export { CONTEXT_NOTES, hitContext, paragraphAround, sentenceAround, solicitation, type ContextKind, type HitContext, type SolicitationMemo } from './context';
 export { normalise, normaliseForData, foldTerm, originalSpan, type Normalised } from './fold';
 export { findPersonalData, type DataHit } from './personal-data';
 export { findAdLawTerms, type AdHit } from './ad-law';
