@@ -117,7 +117,14 @@ export async function handleCardAction(deps: Deps, action: InboundCardAction): P
       case 'reject': {
         const input = { operatorId: action.operatorId, draftNo: num(v.d), revision: num(v.r), step: num(v.s), verdict: v.a as Verdict, reason: str(action.formValue.reason) };
         if ([input.draftNo, input.revision, input.step].some(Number.isNaN)) return { toast: { type: 'error', content: '卡片数据不完整，无法处理。' } };
-        return await decide(deps, input);
+        try {
+          return await decide(deps, input);
+        } catch (e) {
+          // Two taps at the same moment (PostgreSQL): the loser's update conflicts; deciding again
+          // finds the winner's decision and answers like a double tap.
+          if (isAppError(e) && e.code === 'conflict') return await decide(deps, input);
+          throw e;
+        }
       }
       case 'retry': {
         const text = await retryPublishing(deps, { senderId: action.operatorId, no: num(v.d) });

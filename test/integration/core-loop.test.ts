@@ -123,6 +123,18 @@ describe('core loop (sandbox channel, webhook publisher)', () => {
     expect(audits.map((a) => a.action)).toContain('decide_refused:forbidden');
   });
 
+  it('handles simultaneous taps as one decision (a conflict on PostgreSQL answers like a double tap)', async () => {
+    const no = await submit('并发点击测试');
+    const card = await approvalCardOf(EDITOR, no);
+    const value = buttonValues(card.card).find((v) => v.a === 'approve')!;
+    const tap = () => handleCardAction(app.deps, { type: 'card_action', channel: 'sandbox', eventId: `e-${Math.random()}`, operatorId: EDITOR, value, formValue: {} });
+    const answers = await Promise.all([tap(), tap(), tap()]);
+    expect(answers.map((a) => a.toast.type).sort()).toEqual(['info', 'info', 'success']);
+    const { DecisionEntity } = await import('../../src/db/entities');
+    expect(await app.dataSource.getRepository(DecisionEntity).countBy({ draftId: no })).toBe(1);
+    expect((await app.dataSource.getRepository(DraftEntity).findOneByOrFail({ id: no })).step).toBe(1);
+  });
+
   it('requires a reason to send back, refuses a decision on an outdated revision, and reviews the new one', async () => {
     const no = await submit('退回修改测试');
     const noReason = await tapVerdict(EDITOR, EDITOR, no, 'changes', '');
