@@ -253,12 +253,25 @@ export class TypeormStore implements Store {
     });
   }
 
-  recordPublicationStep(id: number, name: string, value: string) {
-    return this.transaction(async () => {
-      const repo = this.dataSource.getRepository(PublicationEntity);
+  recordPublicationStep(id: number, name: string, value: string, owner: string) {
+    return this.transaction(async (tx) => {
+      const repo = (tx as TypeormTx).em.getRepository(PublicationEntity);
       const row = await repo.findOneBy({ id });
-      if (!row) throw new AppError('not_found', `publication ${id} not found`);
+      if (!row || row.leaseOwner !== owner || row.state !== 'publishing') return false;
       await repo.update({ id }, { steps: { ...(row.steps ?? {}), [name]: value }, updatedAt: this.now() });
+      return true;
+    });
+  }
+
+  renewPublicationLease(id: number, owner: string, until: Date) {
+    return this.serial(async () => {
+      const res = await this.dataSource
+        .createQueryBuilder()
+        .update(PublicationEntity)
+        .set({ leaseUntil: until.toISOString() } as never)
+        .where("id = :id AND lease_owner = :owner AND state = 'publishing'", { id, owner })
+        .execute();
+      return res.affected === 1;
     });
   }
 

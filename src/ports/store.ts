@@ -142,8 +142,13 @@ export interface Store {
 
   /** Claims up to `limit` publications due by `now` (or whose lease expired) for `owner`. */
   claimDuePublications(now: Date, owner: string, leaseMs: number, limit: number): Promise<PublicationRecord[]>;
-  /** Records a completed external step of a publication (outside any transaction, durably at once). */
-  recordPublicationStep(id: number, name: string, value: string): Promise<void>;
+  /**
+   * Records a completed external step of a publication (outside any transaction, durably at once),
+   * only while `owner` still holds its lease; false when the lease was lost to another replica.
+   */
+  recordPublicationStep(id: number, name: string, value: string, owner: string): Promise<boolean>;
+  /** Extends the lease of a publication this replica is publishing; false when it no longer holds it. */
+  renewPublicationLease(id: number, owner: string, until: Date): Promise<boolean>;
 
   /** Stores an inbound event once; `duplicate` when its id was seen before. */
   acceptInbound(channel: ChannelName, eventId: string, event: InboundEvent, now: Date): Promise<'accepted' | 'duplicate'>;

@@ -1,5 +1,5 @@
 import { transition } from '../domain/draft';
-import { AppError } from '../domain/errors';
+import { AppError, isAppError } from '../domain/errors';
 import { canManagePublishing } from '../domain/roster';
 import type { CardActionAnswer } from '../ports/channel';
 import { PublishError, type PublishJob, type PublishResult } from '../ports/publisher';
@@ -42,34 +42,61 @@ async function failureNotice(tx: Tx, deps: Deps, draft: DraftRecord, p: Publicat
 /** Publishes one claimed publication and records the outcome; never throws for a publishing failure. */
 async function publishOne(deps: Deps, claimed: PublicationRecord): Promise<void> {
   const log = deps.logger.child({ publication: claimed.id, draft: claimed.draftId, platform: claimed.platform });
-  const prepared = await deps.store.transaction(async (tx) => {
-    const draft = await tx.getDraft(claimed.draftId);
-    if (!draft || draft.revision !== claimed.revision || !['scheduled', 'publishing'].includes(draft.state)) {
-      await tx.updatePublication(claimed.id, { state: 'cancelled', leaseOwner: null, leaseUntil: null });
-      return null;
-    }
-    let current = draft;
-    if (draft.state === 'scheduled') {
-      const to = transition(draft.state, 'start_publishing');
-      current = await tx.updateDraft(draft, { state: to });
-      await tx.audit({ actor: 'system', action: 'start_publishing', subject: `draft:${draft.id}`, fromState: draft.state, toState: to, revision: draft.revision });
-      await updateStatusCard(tx, deps, current);
-    }
-    const { view, rev } = await viewOf(tx, deps, current);
-    return { draft: current, view, rev };
-  });
+  const me = deps.replicaId;
+  const prepare = () =>
+    deps.store.transaction(async (tx) => {
+      // Re-read under the lease: another replica may have taken the row over (and its steps) meanwhile.
+      const own = await tx.getPublication(claimed.id);
+      if (!own || own.leaseOwner !== me || own.state !== 'publishing') return null;
+      const draft = await tx.getDraft(own.draftId);
+      if (!draft || draft.revision !== own.revision || !['scheduled', 'publishing'].includes(draft.state)) {
+        await tx.updatePublication(own.id, { state: 'cancelled', leaseOwner: null, leaseUntil: null });
+        return null;
+      }
+      let current = draft;
+      if (draft.state === 'scheduled') {
+        const to = transition(draft.state, 'start_publishing');
+        current = await tx.updateDraft(draft, { state: to });
+        await tx.audit({ actor: 'system', action: 'start_publishing', subject: `draft:${draft.id}`, fromState: draft.state, toState: to, revision: draft.revision });
+        await updateStatusCard(tx, deps, current);
+      }
+      const { view, rev } = await viewOf(tx, deps, current);
+      return { draft: current, view, rev, steps: own.steps };
+    });
+  let prepared: Awaited<ReturnType<typeof prepare>>;
+  try {
+    prepared = await prepare();
+  } catch (e) {
+    // A sibling publication of the same draft started it at the same moment: read again.
+    if (!(isAppError(e) && e.code === 'conflict')) throw e;
+    prepared = await prepare();
+  }
   if (!prepared) return;
 
   const publisher = deps.publishers.get(claimed.publisher);
+  let leaseLost = false;
   const job: PublishJob = {
     publicationId: claimed.id, draftNo: claimed.draftId, revision: claimed.revision, platform: claimed.platform, account: claimed.account || undefined,
     title: prepared.rev.title, body: prepared.rev.body, media: prepared.rev.media, category: prepared.draft.category,
-    department: prepared.draft.department, author: prepared.view.author, idempotencyKey: idempotencyKey(claimed), steps: { ...claimed.steps },
+    department: prepared.draft.department, author: prepared.view.author, idempotencyKey: idempotencyKey(claimed), steps: { ...prepared.steps },
     recordStep: async (name, value) => {
+      if (!(await deps.store.recordPublicationStep(claimed.id, name, value, me))) {
+        leaseLost = true;
+        throw new PublishError('发布任务已由另一实例接管', true, 'lease_lost');
+      }
       job.steps[name] = value;
-      await deps.store.recordPublicationStep(claimed.id, name, value);
     },
   };
+  // Keep the lease while the platform works (uploads can be slow); losing it stops further steps.
+  const heartbeat = setInterval(() => {
+    deps.store
+      .renewPublicationLease(claimed.id, me, new Date(deps.clock.now().getTime() + deps.publishing.leaseMs))
+      .then((held) => {
+        if (!held) leaseLost = true;
+      })
+      .catch((e) => log.warn({ err: e }, 'lease renewal failed'));
+  }, Math.max(1_000, deps.publishing.leaseMs / 3));
+  heartbeat.unref();
 
   let result: PublishResult | undefined;
   let error: PublishError | undefined;
@@ -78,10 +105,17 @@ async function publishOne(deps: Deps, claimed: PublicationRecord): Promise<void>
     result = await publisher.publish(job);
   } catch (e) {
     error = e instanceof PublishError ? e : new PublishError(e instanceof Error ? e.message : String(e), true, undefined, { cause: e });
+  } finally {
+    clearInterval(heartbeat);
   }
 
   await deps.store.transaction(async (tx) => {
     const p = (await tx.getPublication(claimed.id))!;
+    if (leaseLost || p.leaseOwner !== me || p.state !== 'publishing') {
+      // Another replica owns it now and continues from the recorded steps with the same idempotency key.
+      log.warn({ outcome: result?.status ?? error?.message }, 'lease lost while publishing; the new owner settles it');
+      return;
+    }
     if (result?.status === 'published') {
       await tx.updatePublication(p.id, { state: 'published', url: result.url ?? null, externalId: result.externalId ?? null, publishedAt: deps.clock.now(), leaseOwner: null, leaseUntil: null, lastError: null });
       await tx.audit({ actor: 'system', action: 'publication_published', subject: `publication:${p.id}`, detail: { platform: p.platform, url: result.url ?? null } });
@@ -119,11 +153,22 @@ async function publishOne(deps: Deps, claimed: PublicationRecord): Promise<void>
   });
 }
 
-/** The scheduler's job: claim what is due (or abandoned by a dead replica) and publish it. */
+/**
+ * The scheduler's job: claim what is due (or abandoned by a dead replica) and publish it. One row is
+ * claimed at a time, so a lease starts when its publishing starts; one failure does not stop the rest.
+ */
 export async function publishDue(deps: Deps, limit = 20): Promise<number> {
-  const claimed = await deps.store.claimDuePublications(deps.clock.now(), deps.replicaId, deps.publishing.leaseMs, limit);
-  for (const p of claimed) await publishOne(deps, p);
-  return claimed.length;
+  let done = 0;
+  for (; done < limit; done++) {
+    const [claimed] = await deps.store.claimDuePublications(deps.clock.now(), deps.replicaId, deps.publishing.leaseMs, 1);
+    if (!claimed) break;
+    try {
+      await publishOne(deps, claimed);
+    } catch (e) {
+      deps.logger.error({ err: e, publication: claimed.id }, 'publishing a claimed publication failed; its lease will expire');
+    }
+  }
+  return done;
 }
 
 /** The 已发布 button of the manual publisher: an editor confirms with the live link. */

@@ -58,6 +58,8 @@ export async function startWebhookReceiver(secret: string) {
     /** Distinct posts created (one per idempotency key). */
     posts,
     failNext: (...f: ('500' | '400' | 'hang')[]) => faults.push(...f),
+    /** Drops the connections of requests left hanging (the caller sees a network error). */
+    dropHanging: () => hanging.splice(0).forEach((h) => h.destroy()),
     /** Resolves when `n` requests have arrived. */
     async waitForRequests(n: number) {
       while (requests.length < n) await new Promise((r) => setImmediate(r));
