@@ -92,7 +92,7 @@ export function createFeedbackSources(
       case 'wechat':
         return new WechatFeedbackSource({ appId: c.appId, appSecret: c.appSecret, baseUrl: c.baseUrl ?? 'https://api.weixin.qq.com', clock: opts.clock, zone: opts.zone });
       case 'weibo':
-        return new WeiboFeedbackSource({ accessToken: c.accessToken, baseUrl: c.baseUrl ?? 'https://api.weibo.com' });
+        return new WeiboFeedbackSource({ accessToken: c.accessToken, baseUrl: c.baseUrl ?? 'https://api.weibo.com', clock: opts.clock });
       case 'kuaishou':
         return c.accessToken ? new KuaishouFeedbackSource({ appId: c.appId, accessToken: c.accessToken, baseUrl: c.baseUrl ?? 'https://open.kuaishou.com' }) : undefined;
       case 'douyin':

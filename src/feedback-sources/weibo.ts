@@ -7,12 +7,15 @@
  * `top` (the newest id of the round, which becomes `since` when the round ends). Ids are compared
  * as big integers. A service that answers oldest first is followed too (then `since` moves forward).
  */
+import { systemClock, type Clock } from '../ports/clock';
 import { FeedbackSourceError, type CommentPage, type FeedbackPost, type FeedbackSource, type PostFigures } from '../ports/feedback';
 import { SourceHttp, count, field } from './http';
 
 export interface WeiboSourceOptions {
   accessToken: string;
   baseUrl: string;
+  /** Dates a comment whose `created_at` cannot be read (the collection time, as the WeChat source does); the system clock by default. */
+  clock?: Clock;
   pageSize?: number;
   timeoutMs?: number;
   fetchImpl?: typeof fetch;
@@ -96,7 +99,8 @@ export class WeiboFeedbackSource implements FeedbackSource {
       return [{ id: String(idstr), text, author: typeof author === 'string' ? author : undefined, createdAt: parseWeiboTime(field(x, 'created_at')) }];
     });
     const fresh = list.filter((x) => big(x.id) > big(c.since) && (c.max === undefined || big(x.id) <= big(c.max)));
-    const items = fresh.map((x) => ({ externalId: x.id, text: x.text, author: x.author, createdAt: x.createdAt ?? new Date(0) }));
+    const collectedAt = (this.options.clock ?? systemClock).now();
+    const items = fresh.map((x) => ({ externalId: x.id, text: x.text, author: x.author, createdAt: x.createdAt ?? collectedAt }));
     const full = list.length >= this.pageSize && fresh.length > 0;
     let top = c.top;
     for (const x of fresh) top = maxId(top, x.id);

@@ -56,6 +56,18 @@ describe('Weibo feedback source', () => {
     expect(parseWeiboTime('garbage')).toBeUndefined();
   });
 
+  it('dates a comment whose created_at cannot be read at the collection time (the clock), never 1970', async () => {
+    const body = { comments: [{ idstr: '4900000000000002', text: 'bad date', created_at: 'yesterday-ish' }, { idstr: '4900000000000001', text: 'no date' }] };
+    const fetchImpl = (async () => new Response(JSON.stringify(body), { status: 200 })) as unknown as typeof fetch;
+    const collectedAt = new Date('2026-12-01T08:30:00Z');
+    const src = new WeiboFeedbackSource({ accessToken: 't', baseUrl: 'http://weibo.test', fetchImpl, clock: { now: () => collectedAt } });
+    const page = await src.fetchComments(post(), null);
+    expect(page.items.map((x) => [x.externalId, x.createdAt.toISOString()])).toEqual([
+      ['4900000000000002', collectedAt.toISOString()],
+      ['4900000000000001', collectedAt.toISOString()],
+    ]);
+  });
+
   it('classifies platform errors: an expired grant is final, a rate limit is retried', async () => {
     const answer = (body: unknown, status: number) => (async () => new Response(JSON.stringify(body), { status })) as unknown as typeof fetch;
     const expired = new WeiboFeedbackSource({ accessToken: 't', baseUrl: 'http://weibo.test', fetchImpl: answer({ error_code: 21327, error: 'expired_token' }, 401) });
