@@ -18,7 +18,7 @@ import type { Clock } from './ports/clock';
 import type { AccountConfig } from './publishers/accounts';
 import { defaultAccountConfig, loadAccountConfigs } from './publishers/registry';
 import type { FeedbackSource } from './ports/feedback';
-import { addFeedback } from './usecases/feedback/add-feedback';
+import { addFeedback, formAuthor } from './usecases/feedback/add-feedback';
 import { collectFeedback } from './usecases/feedback/collect-feedback';
 import { DEFAULT_FEEDBACK_SETTINGS, type FeedbackDeps, type FeedbackSettings } from './usecases/feedback/deps';
 import { createFeedbackExtension } from './usecases/feedback/extension';
@@ -125,7 +125,7 @@ export function createFeedbackModule(ctx: FeedbackModuleContext): FeedbackModule
         clock: deps.clock,
         logger: log,
         async submit(input) {
-          const author = input.contact ? `网页表单（${input.contact}）` : '网页表单';
+          const author = formAuthor(input.contact);
           const r = await addFeedback(deps, fb, { source: 'form', externalId: input.externalId, draftNo: input.draftNo, text: input.text, author, actor: 'form' });
           await ctx.kick();
           return r.status === 'stored' ? { status: 'stored', id: r.id } : { status: 'duplicate' };

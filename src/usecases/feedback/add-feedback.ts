@@ -20,6 +20,15 @@ export interface AddFeedbackInput {
   actor: string;
 }
 
+/**
+ * The author recorded for a web-form submission: whether a contact was given, never the contact
+ * itself (a name, a WeChat id or an e-mail address is not caught by the masking, and nobody in the
+ * working group needs it: the form's operator has the submission).
+ */
+export function formAuthor(contact: string | undefined): string {
+  return contact?.trim() ? '网页表单（留有联系方式）' : '网页表单';
+}
+
 export type AddFeedbackResult = { status: 'stored'; id: number; text: string; flags: string[]; masked: boolean } | { status: 'duplicate' };
 
 /** Stores feedback a person relays (chat, reply, web form) on a published draft: masked, analysed, audited. */

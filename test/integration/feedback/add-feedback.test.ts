@@ -102,18 +102,31 @@ describe('feedback from people', () => {
       fetch(`${w.baseUrl}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'x-copydesk-signature': signature } : {}) }, body });
     const now = () => Math.floor(w.clock.now().getTime() / 1000);
 
-    it('stores a signed submission masked (contact included), once', async () => {
+    it('stores a signed submission masked, with only the fact that a contact was given, once', async () => {
       const body = JSON.stringify({ draftNo: published.no, text: '我是附近居民，我叫李四，电话 13812345678，建议活动改到周末。', contact: '13812345678' });
       const res = await post(body, sign(WEBHOOK_SECRET, now(), body));
       expect(res.status).toBe(201);
       const json = (await res.json()) as { ok: boolean; id: number };
       expect(json.ok).toBe(true);
       const row = await w.app.dataSource.getRepository(FeedbackEntity).findOneByOrFail({ id: json.id });
-      expect(row).toMatchObject({ source: 'form', draftId: published.no, text: '我是附近居民，我叫李*，电话 ***********，建议活动改到周末。', author: '网页表单（***********）' });
+      expect(row).toMatchObject({ source: 'form', draftId: published.no, text: '我是附近居民，我叫李*，电话 ***********，建议活动改到周末。', author: '网页表单（留有联系方式）' });
       const again = await post(body, sign(WEBHOOK_SECRET, now() + 1, body));
       expect(again.status).toBe(200);
       expect(await again.json()).toEqual({ ok: true, duplicate: true });
       expect(await rows('form')).toHaveLength(1);
+    });
+
+    it('stores nothing of the contact itself: a name and a WeChat id are not kept, not even in part', async () => {
+      const body = JSON.stringify({ draftNo: published.no, text: '标题里的日期写错了。', contact: '张三, 微信 zhangsan_1990' });
+      const res = await post(body, sign(WEBHOOK_SECRET, now(), body));
+      expect(res.status).toBe(201);
+      const { id } = (await res.json()) as { id: number };
+      const row = await w.app.dataSource.getRepository(FeedbackEntity).findOneByOrFail({ id });
+      expect(row.author).toBe('网页表单（留有联系方式）');
+      expect(JSON.stringify(row)).not.toMatch(/张|zhangsan|1990/);
+      const without = JSON.stringify({ draftNo: published.no, text: '配图很清楚。' });
+      const plain = (await (await post(without, sign(WEBHOOK_SECRET, now(), without))).json()) as { id: number };
+      expect((await w.app.dataSource.getRepository(FeedbackEntity).findOneByOrFail({ id: plain.id })).author).toBe('网页表单');
     });
 
     it.each([
