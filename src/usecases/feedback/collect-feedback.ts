@@ -1,5 +1,5 @@
 import { PLATFORM_LABELS, type Platform } from '../../domain/model';
-import { FeedbackSourceError, type CursorRecord, type FeedbackPost, type PublishedPost } from '../../ports/feedback';
+import { FeedbackSourceError, type CursorRecord, type FeedbackPost, type FeedbackSource, type PostFigures, type PublishedPost } from '../../ports/feedback';
 import type { PublicationRecord, Tx } from '../../ports/store';
 import { md, noticeCard } from '../cards';
 import type { Deps } from '../deps';
@@ -88,7 +88,10 @@ async function collectOne(deps: Deps, fb: FeedbackDeps, c: CursorRecord): Promis
         if (got.done) break;
       }
     }
-    const figures = await source.fetchStats(post);
+    // Figures of a source with comments are fetched apart: their failure (even a final one, such as
+    // no datacube permission) is logged and retried at the next run, and never stops the comments.
+    // A figures-only source (Kuaishou) has nothing else to follow: its failures are the cursor's.
+    const figures = source.hasComments ? await statsApart(source, post, log) : await source.fetchStats(post);
     await deps.store.transaction(async (tx) => {
       if (figures) await fb.repo.saveStats(tx, pub.id, figures, now);
       await fb.repo.finishCursor(tx, c.id, { ok: true, nextAttemptAt: now, done: last });
@@ -107,6 +110,16 @@ async function collectOne(deps: Deps, fb: FeedbackDeps, c: CursorRecord): Promis
     });
     log.warn({ failures, code: err.platformCode, retryable: err.retryable, stored }, 'feedback collection failed');
     return { ok: false, stored };
+  }
+}
+
+async function statsApart(source: FeedbackSource, post: FeedbackPost, log: Deps['logger']): Promise<PostFigures | null> {
+  try {
+    return await source.fetchStats(post);
+  } catch (e) {
+    const err = e instanceof FeedbackSourceError ? e : null;
+    log.warn({ err: e, code: err?.platformCode, retryable: err?.retryable }, 'feedback figures not fetched; asked again at the next run');
+    return null;
   }
 }
 

@@ -198,3 +198,41 @@ describe('feedback collection', () => {
     expect(commentCalls().length).toBeGreaterThan(before);
   });
 });
+
+/** Figures and comments are separate: a figures failure never stops the comments. */
+describe('feedback collection when the figures fail', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld();
+  });
+  afterAll(async () => {
+    await w.close();
+  });
+
+  it('a final figures error (48001, no datacube permission) is logged and retried next run; comments go on being followed', async () => {
+    const { no, pubId } = await w.publish('数据权限测试');
+    const msgDataId = Number((await w.publication(pubId)).steps.wx_msg_data_id);
+    seedWechatComments(w.wechat, msgDataId, ['第一条留言']);
+    w.wechat.inject('/datacube/getarticletotaldetail', { kind: 'errcode', errcode: 48001, errmsg: 'api unauthorized' }, 2);
+
+    await w.app.runJob('feedback-collect');
+    expect((await w.feedbackRows(pubId)).map((r) => r.text)).toEqual(['第一条留言']);
+    expect(await w.cursorOf(pubId)).toMatchObject({ done: false, failures: 0, lastError: null, cursor: '1' });
+    expect(await w.app.dataSource.getRepository(PostStatsEntity).findOneBy({ publicationId: pubId })).toBeNull();
+
+    // The next run: new comments are read, the figures are asked for again (and fail again).
+    seedWechatComments(w.wechat, msgDataId, ['第二条留言'], 2);
+    w.clock.advance(HOUR);
+    await w.app.runJob('feedback-collect');
+    expect((await w.feedbackRows(pubId)).map((r) => r.text)).toEqual(['第一条留言', '第二条留言']);
+    expect(await w.cursorOf(pubId)).toMatchObject({ done: false, failures: 0 });
+
+    // Once the permission is there, the figures come in with the next run.
+    w.clock.advance(HOUR);
+    await w.app.runJob('feedback-collect');
+    expect(await w.app.dataSource.getRepository(PostStatsEntity).findOneByOrFail({ publicationId: pubId })).toMatchObject({ reads: 100 });
+    expect(w.proxies.wechat.requests.filter((r) => r.path === '/datacube/getarticletotaldetail')).toHaveLength(3);
+    // Figures failing is no comment failure: the working group is not told.
+    expect((await w.client.botMessages(LEADER, 'group')).filter((m) => cardText(m.card).includes(`反馈收集失败：#${no} `))).toHaveLength(0);
+  });
+});
