@@ -39,7 +39,8 @@ const PLATFORM_WORDS: Record<string, Platform> = {
   kuaishou: 'kuaishou',
 };
 
-const FIELD_LINE = /^\s*(分类|类别|平台|发布平台|发布时间|时间)\s*[:：]\s*(.*)$/;
+// Only unambiguous keys: a body line such as 「时间：12月5日 14:30」 in a meeting notice stays in the body.
+const FIELD_LINE = /^\s*(分类|平台|发布平台|发布时间)\s*[:：]\s*(.*)$/;
 export const SUBMIT_PREFIX = /^\s*(投稿|\/submit)(?=[\s:：]|$)[ \t]*[:：]?/i;
 
 /** Parses `平台：公众号、微博` into targets; unknown names are errors. */
@@ -77,7 +78,7 @@ export function parseDraftLines(lines: string[], opts: ParseOptions, title?: str
     }
     const [, key, raw] = m;
     const value = raw.trim();
-    if (key === '分类' || key === '类别') {
+    if (key === '分类') {
       if ((CATEGORIES as readonly string[]).includes(value)) category = value as Category;
       else errors.push(`分类「${value}」不在制度规定的类别中，请从以下选择：${CATEGORIES.join('、')}。`);
     } else if (key === '平台' || key === '发布平台') {

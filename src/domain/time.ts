@@ -19,8 +19,10 @@ export function parseLocalTime(input: string, zone: string, now: Date): ParsedTi
   }
   if (!parts) return { kind: 'invalid', reason: `无法识别时间「${s}」，请写成 2026-12-01 09:00 或「立即」。` };
   const [year, month, day, hour, minute] = parts;
-  const dt = DateTime.fromObject({ year, month, day, hour, minute }, { zone });
+  let dt = DateTime.fromObject({ year, month, day, hour, minute }, { zone });
   if (!dt.isValid) return { kind: 'invalid', reason: `时间「${s}」不存在，请检查日期和钟点。` };
+  // Without a year, a date already past this year means next year (「01-05 09:00」 typed in December).
+  if (short && dt.toMillis() <= now.getTime()) dt = dt.plus({ years: 1 });
   return { kind: 'at', at: dt.toJSDate() };
 }
 

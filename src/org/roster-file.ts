@@ -5,7 +5,17 @@ import { ROLES } from '../domain/model';
 import type { Member } from '../domain/roster';
 
 const rosterSchema = z.object({
-  timezone: z.string().optional(),
+  timezone: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not an IANA time zone (e.g. Asia/Shanghai)')
+    .optional(),
   workingGroupChat: z.string().min(1).optional(),
   departments: z.array(z.object({ name: z.string().min(1) })).default([]),
   members: z

@@ -19,8 +19,13 @@ export function md(text: string): string {
     .replace(/[\\`*_~[\]()#|]/g, (c) => `\\${c}`);
 }
 
+/** A URL safe inside a markdown link: parentheses and spaces encoded. */
+export const linkUrl = (url: string): string => url.replace(/[()\s]/g, (c) => encodeURIComponent(c));
+
 export const targetLabel = (t: { platform: keyof typeof PLATFORM_LABELS; account?: string }): string =>
   t.account ? `${PLATFORM_LABELS[t.platform]}（${t.account}）` : PLATFORM_LABELS[t.platform];
+
+const FINDINGS_PER_GROUP = 8;
 
 export function findingsView(findings: readonly Finding[]) {
   const order = ['block', 'warn', 'info'] as const;
@@ -31,7 +36,11 @@ export function findingsView(findings: readonly Finding[]) {
         .filter((f) => f.severity === sev)
         .map((f) => `· ${f.text ? `「**${md(f.text.slice(0, 40))}**」` : ''}${md(f.suggestion)}`),
     }))
-    .map((g) => ({ label: g.label, text: g.items.join('\n'), items: g.items }))
+    .map((g) => {
+      const shown = g.items.slice(0, FINDINGS_PER_GROUP);
+      const more = g.items.length - shown.length;
+      return { label: g.label, text: [...shown, ...(more > 0 ? [`…等 ${more} 项`] : [])].join('\n'), items: shown };
+    })
     .filter((g) => g.items.length > 0);
 }
 
@@ -46,6 +55,8 @@ export interface DraftView {
   state: string;
   revision: number;
   preview: string;
+  /** The same person-written fields escaped for markdown elements (the raw ones go into plain_text). */
+  md: { title: string; department: string; author: string };
 }
 
 export function draftView(d: DraftRecord, rev: RevisionRecord, author: Member | null, zone: string): DraftView {
@@ -61,6 +72,7 @@ export function draftView(d: DraftRecord, rev: RevisionRecord, author: Member | 
     state: STATE_LABELS[d.state],
     revision: rev.n,
     preview: md(preview),
+    md: { title: md(rev.title), department: md(d.department), author: md(author?.name ?? d.authorId) },
   };
 }
 
@@ -121,7 +133,7 @@ export function statusCard(view: DraftView, history: string[], publications: Pub
       ...view,
       history: history.map((h) => ({ text: h })),
       publications: publications.map((p) => ({
-        text: `${targetLabel(p)}：${PUBLICATION_LABELS[p.state]}${p.url ? ` · [查看](${p.url})` : ''}${p.state === 'scheduled' ? ` · ${formatLocal(p.dueAt, zone)}` : ''}${p.state === 'failed' && p.lastError ? ` · 原因：${md(p.lastError)}` : ''}`,
+        text: `${targetLabel(p)}：${PUBLICATION_LABELS[p.state]}${p.url ? ` · [查看](${linkUrl(p.url)})` : ''}${p.state === 'scheduled' ? ` · ${formatLocal(p.dueAt, zone)}` : ''}${p.state === 'failed' && p.lastError ? ` · 原因：${md(p.lastError)}` : ''}`,
       })),
       failed,
       color: failed ? 'red' : view.state === STATE_LABELS.published ? 'green' : 'blue',
@@ -144,20 +156,27 @@ export function noticeCard(title: string, text: string, color = 'blue', buttons:
   return { kind: 'card', template: 'notice', data: { title, text, color, buttons: buttons.map((b) => ({ type: 'default', ...b })) } };
 }
 
+/** Longest body shown inside a card; a longer text also goes as a separate text message (cards stay under 30 KB). */
+export const CARD_BODY_MAX = 3000;
+
 export function manualPublishCard(view: DraftView, body: string, publication: PublicationRecord, done?: { by: string; url: string }): CardBody {
+  const long = [...body].length > CARD_BODY_MAX;
   return {
     kind: 'card',
     template: 'manual-publish',
     data: {
       ...view,
       platform: targetLabel(publication),
-      body: md(body),
+      body: md(long ? `${[...body].slice(0, CARD_BODY_MAX).join('')}…` : body),
+      fullTextNote: long ? '正文较长，卡片只显示开头；全文见上一条消息。' : undefined,
       open: !done,
-      done: done ? `已由 ${md(done.by)} 确认发布：${done.url}` : undefined,
+      done: done ? `已由 ${md(done.by)} 确认发布：${md(done.url)}` : undefined,
       value: { a: 'manual_done', p: publication.id },
     },
   };
 }
+
+export const FORM_BODY_MAX = 1000;
 
 /** The `/new` form, and the same form prefilled to revise a draft that was sent back. */
 export function draftFormCard(args: { categories: readonly string[]; platforms: { value: string; label: string }[]; revise?: { no: number; title: string; body: string; reason: string } }): CardBody {
@@ -168,7 +187,9 @@ export function draftFormCard(args: { categories: readonly string[]; platforms: 
       heading: args.revise ? `修改稿件 #${args.revise.no}` : '新建投稿',
       reason: args.revise ? md(args.revise.reason) : undefined,
       title: args.revise?.title ?? '',
-      body: args.revise?.body ?? '',
+      // Feishu inputs hold at most 1,000 characters: a longer body is revised with /revise instead.
+      body: args.revise && [...args.revise.body].length <= FORM_BODY_MAX ? args.revise.body : '',
+      longBody: !!args.revise && [...args.revise.body].length > FORM_BODY_MAX,
       isNew: !args.revise,
       categories: args.categories.map((c) => ({ text: c, value: c })),
       platforms: args.platforms.map((p) => ({ text: p.label, value: p.value })),

@@ -4,7 +4,7 @@ import { hasRole, isLeader } from '../domain/roster';
 import { formatLocal } from '../domain/time';
 import type { CardActionAnswer } from '../ports/channel';
 import type { Tx, Verdict } from '../ports/store';
-import { approvalCard, draftFormCard, noticeCard } from './cards';
+import { approvalCard, draftFormCard, md, noticeCard } from './cards';
 import type { Deps } from './deps';
 import { closeApprovalCards, sendApprovalCards, tell, updateStatusCard, viewOf } from './notify';
 import { scheduleApproved } from './schedule';
@@ -99,10 +99,10 @@ export async function decide(deps: Deps, input: DecideInput): Promise<CardAction
     } else if (action === 'approve_final') {
       updated = await scheduleApproved(tx, deps, updated, input.operatorId);
     } else if (action === 'request_changes') {
-      await tell(tx, draft.channel, author, noticeCard(`稿件 #${draft.id} 退回修改`, `${who}（${ROLE_LABELS[role]}）意见：${reason}\n请在下方修改后提交，或发送 /revise ${draft.id} 加新稿件。`, 'orange'));
+      await tell(tx, draft.channel, author, noticeCard(`稿件 #${draft.id} 退回修改`, `${md(who)}（${ROLE_LABELS[role]}）意见：${md(reason)}\n请在下方修改后提交，或发送 /revise ${draft.id} 加新稿件。`, 'orange'));
       await tell(tx, draft.channel, author, draftFormCard({ categories: CATEGORIES, platforms: PLATFORMS.map((p) => ({ value: p, label: PLATFORM_LABELS[p] })), revise: { no: draft.id, title, body: rev?.body ?? '', reason } }));
     } else {
-      await tell(tx, draft.channel, author, noticeCard(`稿件 #${draft.id} 不予发布`, `${who}（${ROLE_LABELS[role]}）理由：${reason}`, 'red'));
+      await tell(tx, draft.channel, author, noticeCard(`稿件 #${draft.id} 不予发布`, `${md(who)}（${ROLE_LABELS[role]}）理由：${md(reason)}`, 'red'));
     }
     await updateStatusCard(tx, deps, updated);
     return { toast: { type: 'success', content: `已${VERDICT_TEXT[input.verdict]}：稿件 #${draft.id}` }, card: await currentCard(tx, deps, input) };

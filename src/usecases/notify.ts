@@ -3,7 +3,7 @@ import { ROLE_LABELS } from '../domain/model';
 import { formatLocal } from '../domain/time';
 import type { ChannelName, MessageBody, Recipient } from '../ports/channel';
 import type { DraftRecord, RevisionRecord, Tx } from '../ports/store';
-import { approvalCard, draftView, statusCard, type DraftView } from './cards';
+import { approvalCard, draftView, md, statusCard, type DraftView } from './cards';
 import type { Deps } from './deps';
 
 /** Notices written to the outbox inside the caller's transaction. */
@@ -60,11 +60,11 @@ export async function updateStatusCard(tx: Tx, deps: Deps, draft: DraftRecord): 
   const chat = await tx.getBinding(draft.channel);
   if (!chat) return;
   const { view } = await viewOf(tx, deps, draft);
-  const history: string[] = [`${formatLocal(draft.createdAt, deps.zone)} ${view.author} 提交`];
+  const history: string[] = [`${formatLocal(draft.createdAt, deps.zone)} ${view.md.author} 提交`];
   for (const d of await tx.decisions(draft.id)) {
     const who = (await tx.getMember(d.deciderId))?.name ?? d.deciderId;
     const verdict = d.verdict === 'approve' ? '通过' : d.verdict === 'changes' ? '退回修改' : '不予发布';
-    history.push(`${formatLocal(d.createdAt, deps.zone)} ${who}（${ROLE_LABELS[d.role]}）${verdict}（第 ${d.revision} 版）`);
+    history.push(`${formatLocal(d.createdAt, deps.zone)} ${md(who)}（${ROLE_LABELS[d.role]}）${verdict}（第 ${d.revision} 版）`);
   }
   history.push(`当前：${STATE_LABELS[draft.state]}`);
   const card = statusCard(view, history, await tx.publications(draft.id), deps.zone);

@@ -4,7 +4,7 @@ import { canManagePublishing } from '../domain/roster';
 import type { CardActionAnswer } from '../ports/channel';
 import { PublishError, type PublishJob, type PublishResult } from '../ports/publisher';
 import type { DraftRecord, PublicationRecord, Tx } from '../ports/store';
-import { manualPublishCard, noticeCard, targetLabel } from './cards';
+import { CARD_BODY_MAX, manualPublishCard, noticeCard, targetLabel } from './cards';
 import type { Deps } from './deps';
 import { tell, updateStatusCard, viewOf } from './notify';
 
@@ -35,7 +35,7 @@ async function failureNotice(tx: Tx, deps: Deps, draft: DraftRecord, p: Publicat
   const card = noticeCard(`发布失败：稿件 #${draft.id} → ${targetLabel(p)}`, `原因：${reason}\n已尝试 ${p.attempts} 次。处理后点「重试」，或发送 /retry ${draft.id}。`, 'red', [
     { label: '重试', type: 'primary', value: { a: 'retry', d: draft.id } },
   ]);
-  if (chat) await tell(tx, draft.channel, { kind: 'chat', id: chat }, card, `failed:${p.id}:${p.attempts}`);
+  if (chat) await tell(tx, draft.channel, { kind: 'chat', id: chat }, card);
   await tell(tx, draft.channel, { kind: 'user', id: draft.authorId }, { kind: 'text', text: `稿件 #${draft.id} 发布到${targetLabel(p)}失败：${reason}。工作小组已收到通知。` });
 }
 
@@ -132,6 +132,9 @@ async function publishOne(deps: Deps, claimed: PublicationRecord): Promise<void>
         for (const m of editors) {
           if (seen.has(m.id)) continue;
           seen.add(m.id);
+          if ([...prepared.rev.body].length > CARD_BODY_MAX) {
+            await tell(tx, prepared.draft.channel, { kind: 'user', id: m.id }, { kind: 'text', text: `稿件 #${p.draftId} 全文（${targetLabel(p)}）：\n${prepared.rev.title}\n\n${prepared.rev.body}` });
+          }
           await tell(tx, prepared.draft.channel, { kind: 'user', id: m.id }, manualPublishCard(prepared.view, prepared.rev.body, p), `manual:${p.id}:${m.id}`);
         }
       }

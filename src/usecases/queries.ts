@@ -5,7 +5,7 @@ import { canManagePublishing } from '../domain/roster';
 import { HELP_TEXT } from '../domain/commands';
 import { formatLocal } from '../domain/time';
 import type { ChannelName, Recipient } from '../ports/channel';
-import { draftFormCard, noticeCard, statusCard } from './cards';
+import { draftFormCard, md, noticeCard, statusCard } from './cards';
 import type { Deps } from './deps';
 import { tell, viewOf } from './notify';
 
@@ -17,7 +17,7 @@ export async function showStatus(deps: Deps, input: { channel: ChannelName; send
     const m = await tx.getMember(input.senderId);
     if (draft.authorId !== input.senderId && !canManagePublishing(m)) throw new AppError('forbidden', `稿件 #${input.no} 不是你提交的。`);
     const { view } = await viewOf(tx, deps, draft);
-    const history = (await tx.decisions(draft.id)).map((d) => `${formatLocal(d.createdAt, deps.zone)} 第 ${d.step + 1} 步 ${d.verdict === 'approve' ? '通过' : d.verdict === 'changes' ? '退回修改' : '不予发布'}${d.reason ? `：${d.reason}` : ''}`);
+    const history = (await tx.decisions(draft.id)).map((d) => `${formatLocal(d.createdAt, deps.zone)} 第 ${d.step + 1} 步 ${d.verdict === 'approve' ? '通过' : d.verdict === 'changes' ? '退回修改' : '不予发布'}${d.reason ? `：${md(d.reason)}` : ''}`);
     history.push(`当前：${STATE_LABELS[draft.state]}`);
     await tell(tx, input.channel, input.replyTo, statusCard(view, history, await tx.publications(draft.id), deps.zone));
   });
@@ -30,7 +30,7 @@ export async function listMine(deps: Deps, input: { channel: ChannelName; sender
     const lines: string[] = [];
     for (const d of drafts) {
       const rev = await tx.getRevision(d.id, d.revision);
-      lines.push(`#${d.id} ${rev?.title ?? ''} · ${STATE_LABELS[d.state]} · ${formatLocal(d.createdAt, deps.zone)}`);
+      lines.push(`#${d.id} ${md(rev?.title ?? '')} · ${STATE_LABELS[d.state]} · ${formatLocal(d.createdAt, deps.zone)}`);
     }
     await tell(tx, input.channel, input.replyTo, noticeCard('我的稿件', lines.length ? lines.join('\n') : '你还没有投过稿。发送 /help 查看投稿方法。'));
   });

@@ -86,21 +86,27 @@ export async function cancelSchedule(deps: Deps, input: CommandInput): Promise<v
   });
 }
 
-/** `/retry <no>` or the 重试 button: failed publications are due again now. */
+/** `/retry <no>` or the 重试 button: failed publications are due again now (other targets may still be open). */
 export async function retryPublishing(deps: Deps, input: { senderId: string; no: number }): Promise<string> {
   return deps.store.transaction(async (tx) => {
     await requireManager(tx, input.senderId, '重试发布');
     const draft = await load(tx, input.no);
-    if (draft.state === 'scheduled' || draft.state === 'publishing') return `稿件 #${draft.id} 已在发布队列中。`;
-    const to = transition(draft.state, 'retry');
-    const now = deps.clock.now();
-    for (const p of await tx.publications(draft.id)) {
-      if (p.state === 'failed') await tx.updatePublication(p.id, { state: 'scheduled', dueAt: now, attempts: 0, lastError: null });
+    const failed = (await tx.publications(draft.id)).filter((p) => p.state === 'failed' && p.revision === draft.revision);
+    if (failed.length === 0) {
+      if (draft.state === 'scheduled' || draft.state === 'publishing') return `稿件 #${draft.id} 已在发布队列中。`;
+      transition(draft.state, 'retry');
+      return `稿件 #${draft.id} 没有失败的发布。`;
     }
-    const updated = await tx.updateDraft(draft, { state: to });
-    await tx.audit({ actor: input.senderId, action: 'retry', subject: `draft:${draft.id}`, fromState: draft.state, toState: to, revision: draft.revision });
+    const now = deps.clock.now();
+    for (const p of failed) await tx.updatePublication(p.id, { state: 'scheduled', dueAt: now, attempts: 0, lastError: null });
+    let updated = draft;
+    if (draft.state === 'publish_failed') {
+      const to = transition(draft.state, 'retry');
+      updated = await tx.updateDraft(draft, { state: to });
+    }
+    await tx.audit({ actor: input.senderId, action: 'retry', subject: `draft:${draft.id}`, fromState: draft.state, toState: updated.state, revision: draft.revision, detail: { publications: failed.map((p) => p.id) } });
     await updateStatusCard(tx, deps, updated);
-    return `稿件 #${draft.id} 已重新加入发布队列。`;
+    return `稿件 #${draft.id} 已重新加入发布队列（${failed.map(targetLabel).join('、')}）。`;
   });
 }
 

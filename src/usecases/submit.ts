@@ -93,6 +93,8 @@ export interface ReviseInput {
   fields?: ParseResult;
   /** Keep the draft's targets (forms and masking do not carry them). */
   keepTargets?: boolean;
+  /** Refuse when the draft has moved past this revision meanwhile (one-tap masking). */
+  expectedRevision?: number;
 }
 
 /** A new revision: the approval chain starts again from its first step; earlier cards are marked outdated. */
@@ -102,6 +104,9 @@ export async function reviseDraft(deps: Deps, input: ReviseInput): Promise<Draft
     const draft = await tx.getDraft(input.no);
     if (!draft) throw new AppError('not_found', `没有编号为 #${input.no} 的稿件。`);
     if (draft.authorId !== input.senderId && !canManagePublishing(member)) throw new AppError('forbidden', `只有作者或工作小组成员可以修改稿件 #${draft.id}。`);
+    if (input.expectedRevision !== undefined && input.expectedRevision !== draft.revision) {
+      throw new AppError('outdated', `稿件已更新到第 ${draft.revision} 版，请在新卡片上操作。`);
+    }
     const state = transition(draft.state, 'revise');
     const old = await tx.getRevision(draft.id, draft.revision);
     let parsed = input.fields;
@@ -147,5 +152,6 @@ export async function maskPersonalData(deps: Deps, input: { channel: ChannelName
     channel: input.channel, senderId: input.operatorId, replyTo: { kind: 'user', id: input.operatorId }, no: input.no,
     fields: { ok: true, fields: { title, body, category: (await deps.store.transaction((tx) => tx.getDraft(input.no)))!.category, targets: [], publishAt: undefined } },
     keepTargets: true,
+    expectedRevision: input.revision,
   });
 }

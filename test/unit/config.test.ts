@@ -34,6 +34,10 @@ describe('parseRoster', () => {
     expect(r.workingGroupChat).toBe('oc_1');
   });
 
+  it('refuses an unknown time zone in the roster', () => {
+    expect(() => parseRoster(JSON.stringify({ timezone: 'Asia/Beijing', members: [{ openId: 'ou_1', name: '张三', roles: ['leader'] }] }))).toThrow(/timezone: not an IANA time zone/);
+  });
+
   it('reports invalid entries by field', () => {
     const yaml = 'departments:\n  - name: 宣传部\nmembers:\n  - openId: ou_1\n    name: 张三\n    department: 财务部\n    roles: [liaison]\n  - openId: ou_2\n    roles: [king]\n';
     try {

@@ -10,6 +10,8 @@ export interface DigestSettings {
   cadenceDays: number;
   cadenceWarnDays: number;
   workingHours: WorkingHours;
+  /** DIGEST_CRON: the catch-up posts an unsent week once this week's scheduled time has passed (none: only weeks skipped for want of a chat). */
+  cron?: string;
 }
 
 /** The digest use cases' own port next to the shared Deps. */

@@ -7,6 +7,7 @@ import type { InboundMessage } from '../../ports/channel';
 import type { Deps } from '../deps';
 import { tell } from '../notify';
 import { digestCard, type DigestReport } from './digest-card';
+import { firstRunBetween } from './schedule';
 import type { DigestContext } from './settings';
 
 /** 周报 (policy: feedback and assessment): last week's posts and figures, feedback, pending work, schedule, cadence, rectification. */
@@ -97,15 +98,23 @@ export async function sendWeeklyDigest(deps: Deps, ctx: DigestContext): Promise<
 const unsentKey = (digestKey: string) => digestKey.replace(/^digest:/, 'digest-unsent:');
 
 /**
- * The catch-up check (every 15 minutes): a week whose scheduled run found no bound chat is posted
- * at the first check after a chat is bound, as long as it is still the last full week. Quiet
- * otherwise: no warning per check.
+ * The catch-up check (every 15 minutes). The last full week is posted when it is not marked as
+ * sent, a chat is bound, and either its scheduled run found no bound chat (`digest-unsent:`), or
+ * this week's scheduled time (DIGEST_CRON in the organisation's zone) has passed: node-cron does
+ * not run a schedule missed while the process was down, and a failed run marks nothing. At the
+ * scheduled instant itself the scheduled run has its turn. Quiet otherwise: no warning per check;
+ * `markSent` keeps it once per week.
  */
 export async function sendSkippedDigest(deps: Deps, ctx: DigestContext): Promise<WeeklyDigestResult | null> {
   const now = deps.clock.now();
-  const key = `digest:${isoWeekKey(lastFullWeek(now, deps.zone).from, deps.zone)}`;
+  const week = lastFullWeek(now, deps.zone);
+  const key = `digest:${isoWeekKey(week.from, deps.zone)}`;
+  const cron = ctx.settings.cron;
+  // This week runs from the end of the last full week; its first scheduled time, if it has come.
+  const scheduled = cron ? firstRunBetween(cron, week.to, new Date(now.getTime() + 1), deps.zone) : null;
+  const missed = scheduled !== null && scheduled.getTime() < now.getTime();
   const due = await deps.store.transaction(async (tx) =>
-    (await ctx.queries.isMarked(tx, unsentKey(key))) && !(await ctx.queries.isMarked(tx, key)) && (await tx.getBinding(ctx.settings.channel)) !== null,
+    !(await ctx.queries.isMarked(tx, key)) && (missed || (await ctx.queries.isMarked(tx, unsentKey(key)))) && (await tx.getBinding(ctx.settings.channel)) !== null,
   );
   return due ? sendWeeklyDigest(deps, ctx) : null;
 }
