@@ -63,9 +63,10 @@ export interface DigestModule {
   jobs: { name: string; cron: string; run(): Promise<void> }[];
 }
 
-/** Weekly digest (`/digest`, DIGEST_CRON; a week skipped for want of a chat is caught up every 15 minutes) and reminders (every 15 minutes). */
+/** Weekly digest (`/digest`, DIGEST_CRON; a week skipped for want of a chat or missed at its time is caught up every 15 minutes) and reminders (every 15 minutes). */
 export function createDigestModule(ctx: DigestModuleContext): DigestModule {
-  const { cron, ...settings } = readDigestSettings(ctx.config.env, ctx.config.feishu ? 'feishu' : 'sandbox');
+  const settings = readDigestSettings(ctx.config.env, ctx.config.feishu ? 'feishu' : 'sandbox');
+  const { cron } = settings;
   const digest: DigestContext = { queries: createDigestQueries(), settings };
   return {
     extension: createDigestExtension(digest),
@@ -79,7 +80,8 @@ export function createDigestModule(ctx: DigestModuleContext): DigestModule {
         },
       },
       {
-        // A week skipped for want of a bound chat goes out once one is bound.
+        // A week skipped for want of a bound chat goes out once one is bound; a week whose
+        // scheduled run was missed (process down, job failed) once its DIGEST_CRON time has passed.
         name: 'weekly-digest-catch-up',
         cron: REMINDERS_CRON,
         async run() {

@@ -72,6 +72,57 @@ describe('weekly digest without a bound working-group chat', () => {
 });
 
 /**
+ * The process was down (or the job failed) at DIGEST_CRON: node-cron does not run missed
+ * schedules, so the catch-up check posts the last full week once this week's scheduled time has
+ * passed and the week is not marked. 2026-11-30 is a Monday.
+ */
+describe.each([
+  ['the default DIGEST_CRON (Mondays 09:00)', {}, cst('2026-11-30T08:45'), cst('2026-11-30T09:00'), cst('2026-11-30T10:00')],
+  ['DIGEST_CRON=30 8 * * 5 (Fridays 08:30)', { DIGEST_CRON: '30 8 * * 5' }, cst('2026-12-04T08:15'), cst('2026-12-04T08:30'), cst('2026-12-04T08:45')],
+])('weekly digest missed at its scheduled time, %s', (_label, env: Record<string, string>, before: string, at: string, after: string) => {
+  let h: Awaited<ReturnType<typeof startDigestApp>>;
+  const groupDigests = async () => (await h.client.botMessages(LEADER, 'group')).filter((m) => m.template === 'digest');
+  const digestKeys = async () => (await h.app.dataSource.getRepository(ReminderEntity).find()).map((r) => r.key).filter((k) => k.startsWith('digest'));
+
+  beforeAll(async () => {
+    h = await startDigestApp({ start: cst('2026-11-30T00:30'), env, roster: { timezone: 'Asia/Shanghai', workingGroupChat: 'oc_missed_group', members: MEMBERS } });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('posts nothing before the scheduled time, nor at it (the scheduled run has its turn)', async () => {
+    for (const t of [cst('2026-11-30T00:30'), before, at]) {
+      h.clock.set(t);
+      await h.app.runJob('weekly-digest-catch-up');
+    }
+    expect(await groupDigests()).toHaveLength(0);
+    expect(await digestKeys()).toEqual([]);
+  });
+
+  it('posts the last full week at the first check after the scheduled time, once', async () => {
+    h.clock.set(after);
+    await h.app.runJob('weekly-digest-catch-up');
+    const cards = await groupDigests();
+    expect(cards).toHaveLength(1);
+    const shanghai = new Date(new Date(after).getTime() + 8 * 3_600_000).toISOString().replace(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}).*$/, '$1 $2');
+    expect((cards[0].card as { header: { subtitle: { content: string } } }).header.subtitle.content).toBe(`2026-11-23 至 2026-11-29 · 生成于 ${shanghai}`);
+    await h.app.runJob('weekly-digest-catch-up');
+    await h.app.runJob('weekly-digest');
+    h.clock.set(cst('2026-12-06T23:45'));
+    await h.app.runJob('weekly-digest-catch-up');
+    expect(await groupDigests()).toHaveLength(1);
+    expect(await digestKeys()).toEqual(['digest:2026-W48']);
+  });
+
+  it('the next week is again left to its scheduled time first', async () => {
+    h.clock.set(cst('2026-12-07T08:45'));
+    await h.app.runJob('weekly-digest-catch-up');
+    expect(await groupDigests()).toHaveLength(1);
+  });
+});
+
+/**
  * Escalation with no deputies on the roster: level 1 (deputies) is skipped, the leaders are still
  * told at level 2, once. REMIND_AFTER_HOURS=24 working hours; 2026-11-30 is a Monday.
  */
