@@ -117,7 +117,7 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
   const platforms = createPlatformPublishers(config.env, {
     fetchMedia,
     clock,
-    tokenStore: createDbTokenStore(dataSource, () => clock.now()),
+    tokenStore: createDbTokenStore(store, () => clock.now()),
     sleep: options.sleep,
     // Called from a publisher at run time, after `deps` exists.
     onCredentialProblem: (problem) => {

@@ -216,6 +216,11 @@ export class TypeormStore implements Store {
     return this.postgres ? fn() : this.mutex.run(fn);
   }
 
+  /** A transaction of its own for other database adapters (e.g. the token store), under the same lock. */
+  exclusive<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.serial(() => this.dataSource.transaction(fn));
+  }
+
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.serial(() => this.dataSource.transaction((em) => fn(new TypeormTx(em, this.now, this.postgres))));
   }
@@ -304,7 +309,11 @@ export class TypeormStore implements Store {
 
   finishInbox(id: number, error?: string) {
     return this.serial(async () => {
-      await this.dataSource.getRepository(InboxEntity).update({ id }, { state: error ? 'failed' : 'done', processedAt: this.now(), lastError: error ?? null, leaseOwner: null });
+      const repo = this.dataSource.getRepository(InboxEntity);
+      const row = await repo.findOneBy({ id });
+      // Once handled, the message text is not kept: feedback and drafts keep their own (masked) copies.
+      const payload = row ? { type: (row.payload as InboundEvent).type, eventId: row.eventId, redacted: true } : null;
+      await repo.update({ id }, { state: error ? 'failed' : 'done', processedAt: this.now(), lastError: error ?? null, leaseOwner: null, ...(payload ? { payload } : {}) });
     });
   }
 
@@ -336,6 +345,17 @@ export class TypeormStore implements Store {
       await this.dataSource.getRepository(OutboxEntity).update({ id }, { state: 'failed', lastError: error, leaseOwner: null });
     });
   }
+  hasNewerCardMessage(channel: ChannelName, cardKey: string, id: number) {
+    return this.serial(async () => {
+      const newer = await this.dataSource
+        .getRepository(OutboxEntity)
+        .createQueryBuilder('o')
+        .where("o.channel = :channel AND o.card_key = :cardKey AND o.id > :id AND o.state <> 'failed'", { channel, cardKey, id })
+        .getCount();
+      return newer > 0;
+    });
+  }
+
   cardMessageId(channel: ChannelName, cardKey: string) {
     return this.serial(async () => (await this.dataSource.getRepository(CardMessageEntity).findOneBy({ channel, cardKey }))?.messageId ?? null);
   }

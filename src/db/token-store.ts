@@ -1,4 +1,4 @@
-import { EntitySchema, type DataSource } from 'typeorm';
+import { EntitySchema } from 'typeorm';
 import type { TokenStore } from '../publishers/token-cache';
 import { isoTime } from './entities';
 
@@ -12,13 +12,21 @@ export const TokenEntity = new EntitySchema<TokenRow>({
   },
 });
 
-/** Keeps rotated platform grants in the database, so a restart does not fall back to a spent refresh token. */
-export function createDbTokenStore(dataSource: DataSource, now: () => Date): TokenStore {
-  const repo = () => dataSource.getRepository(TokenEntity);
+/** What the token store needs from the database: its own transactions (on SQLite, under the store's lock). */
+export interface TokenStoreDb {
+  exclusive<T>(fn: (em: import('typeorm').EntityManager) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Keeps rotated platform grants in the database, so a restart does not fall back to a spent refresh
+ * token. Writes run in their own transaction: never inside (and rolled back with) someone else's.
+ */
+export function createDbTokenStore(db: TokenStoreDb, now: () => Date): TokenStore {
   return {
-    get: async (key) => (await repo().findOneBy({ key }))?.value,
-    set: async (key, value) => {
-      await repo().upsert({ key, value, updatedAt: now() }, ['key']);
-    },
+    get: (key) => db.exclusive(async (em) => (await em.getRepository(TokenEntity).findOneBy({ key }))?.value),
+    set: (key, value) =>
+      db.exclusive(async (em) => {
+        await em.getRepository(TokenEntity).upsert({ key, value, updatedAt: now() }, ['key']);
+      }),
   };
 }

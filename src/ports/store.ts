@@ -159,6 +159,8 @@ export interface Store {
   markOutboxSent(id: number, messageId: string | null): Promise<void>;
   markOutboxRetry(id: number, nextAt: Date, error: string): Promise<void>;
   markOutboxFailed(id: number, error: string): Promise<void>;
+  /** True when a later outbox row updates the same card: this one is stale and must not be applied. */
+  hasNewerCardMessage(channel: ChannelName, cardKey: string, id: number): Promise<boolean>;
   /** Message id of a card sent earlier under `cardKey`. */
   cardMessageId(channel: ChannelName, cardKey: string): Promise<string | null>;
   setCardMessageId(channel: ChannelName, cardKey: string, messageId: string): Promise<void>;

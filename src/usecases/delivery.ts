@@ -1,6 +1,7 @@
 import { DeliveryError, type ChannelName, type InboundMessage, type Messenger } from '../ports/channel';
 import type { OutboxRow } from '../ports/store';
 import type { Deps } from './deps';
+import { tell } from './notify';
 import { handleMessage } from './router';
 
 const MAX_DELIVERY_ATTEMPTS = 8;
@@ -31,6 +32,11 @@ async function deliverOne(deps: Deps, messengers: Partial<Record<ChannelName, Me
     return;
   }
   const { to, body, cardKey } = row.message;
+  // A retried old update must not overwrite a newer state of the same card.
+  if (cardKey && (await deps.store.hasNewerCardMessage(row.channel, cardKey, row.id))) {
+    await deps.store.markOutboxSent(row.id, null);
+    return;
+  }
   try {
     const existing = cardKey ? await deps.store.cardMessageId(row.channel, cardKey) : null;
     if (existing && body.kind === 'card') {
@@ -56,6 +62,7 @@ async function deliverOne(deps: Deps, messengers: Partial<Record<ChannelName, Me
     } else {
       await deps.store.markOutboxFailed(row.id, err.message);
       log.error({ attempts: row.attempts, code: err.platformCode }, 'delivery failed for good');
+      await reportUndelivered(deps, row, err.message);
     }
   }
 }
@@ -75,3 +82,16 @@ export async function processInbox(deps: Deps, limit = 20): Promise<number> {
   return rows.length;
 }
 
+
+/** A message that could not be delivered is reported in the working-group chat, so a person knows. */
+async function reportUndelivered(deps: Deps, row: OutboxRow, reason: string): Promise<void> {
+  const { to, body } = row.message;
+  await deps.store.transaction(async (tx) => {
+    const chat = await tx.getBinding(row.channel);
+    // Nothing to tell, or the group chat itself is what failed: the log has it.
+    if (!chat || (to.kind === 'chat' && to.id === chat)) return;
+    const who = to.kind === 'user' ? ((await tx.getMember(to.id))?.name ?? to.id) : '一条消息的发送者';
+    const what = body.kind === 'card' ? `「${body.template}」卡片` : '文字消息';
+    await tell(tx, row.channel, { kind: 'chat', id: chat }, { kind: 'text', text: `消息未送达：发给${who}的${what}发送失败（${reason.slice(0, 200)}）。请检查后用 /status 查看或重试相关操作。` });
+  });
+}

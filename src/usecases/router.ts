@@ -9,6 +9,7 @@ import { bindChat, changeRole, manageWords } from './admin';
 import { decide } from './decide';
 import type { Deps } from './deps';
 import { tell } from './notify';
+import { noticeCard } from './cards';
 import { confirmManualPublication } from './publish';
 import { listMine, sendHelp, sendNewForm, showStatus } from './queries';
 import { cancelSchedule, rescheduleDraft, retryPublishing, withdrawDraft } from './schedule';
@@ -106,6 +107,17 @@ function parseForm(deps: Deps, form: Record<string, unknown>): ParseResult {
   return { ok: true, fields: { title, body, category: categoryText as Category, targets, publishAt } };
 }
 
+/**
+ * A form card is submitted once: its message id is recorded like an event id, so a second tap (or a
+ * tap repeated after a slow answer) finds it and changes nothing.
+ */
+async function alreadySubmitted(deps: Deps, action: InboundCardAction): Promise<boolean> {
+  if (!action.messageId) return false;
+  return (await deps.store.acceptInbound(action.channel, `form:${action.messageId}`, action, deps.clock.now())) === 'duplicate';
+}
+
+const submittedCard = (text = '表单已提交。') => noticeCard('已提交', text, 'green');
+
 /** Maps a card tap to its use case and answers within the platform's deadline. */
 export async function handleCardAction(deps: Deps, action: InboundCardAction): Promise<CardActionAnswer> {
   const v = action.value;
@@ -141,14 +153,18 @@ export async function handleCardAction(deps: Deps, action: InboundCardAction): P
       case 'new': {
         const fields = parseForm(deps, action.formValue);
         if (!fields.ok) return { toast: { type: 'error', content: fields.errors.join(' ') } };
+        if (await alreadySubmitted(deps, action)) return { toast: { type: 'info', content: '这张表单已经提交过了。' }, card: submittedCard() };
         const draft = await submitDraft(deps, { channel: action.channel, senderId: action.operatorId, replyTo, fields });
-        return draft ? { toast: { type: 'success', content: `已收到，稿件编号 #${draft.id}` } } : { toast: { type: 'error', content: '稿件未收下，请查看机器人的回复。' } };
+        return draft
+          ? { toast: { type: 'success', content: `已收到，稿件编号 #${draft.id}` }, card: submittedCard(`稿件 #${draft.id} 已提交，回执见上方消息。`) }
+          : { toast: { type: 'error', content: '稿件未收下，请查看机器人的回复。' } };
       }
       case 'revise': {
         const fields = parseForm(deps, action.formValue);
         if (!fields.ok) return { toast: { type: 'error', content: fields.errors.join(' ') } };
+        if (await alreadySubmitted(deps, action)) return { toast: { type: 'info', content: '这张表单已经提交过了。' }, card: submittedCard() };
         const draft = await reviseDraft(deps, { channel: action.channel, senderId: action.operatorId, replyTo, no: num(v.d), fields, keepTargets: true });
-        return { toast: { type: 'success', content: `已提交第 ${draft.revision} 版，重新送审。` } };
+        return { toast: { type: 'success', content: `已提交第 ${draft.revision} 版，重新送审。` }, card: submittedCard(`稿件 #${draft.id} 第 ${draft.revision} 版已提交。`) };
       }
       default: {
         for (const ext of deps.extensions) {

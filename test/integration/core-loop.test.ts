@@ -226,6 +226,26 @@ describe('core loop (sandbox channel, webhook publisher)', () => {
     expect(await app.dataSource.getRepository(RevisionEntity).countBy({ title: '崩溃前收到的稿件' })).toBe(1);
     // Delivered again by the platform after the restart: still one draft.
     expect(await app.deps.store.acceptInbound('sandbox', event.eventId, event, clock.now())).toBe('duplicate');
+    // The receipt could not be delivered (the message it replies to is gone): the group is told.
+    const undelivered = (await client.botMessages(LEADER, 'group')).filter((m) => (m.text ?? '').includes('消息未送达'));
+    expect(undelivered).toHaveLength(1);
+    expect(undelivered[0].text).toContain('「receipt」卡片');
+  });
+
+  it('accepts a /new form once, however often it is submitted', async () => {
+    await client.say(LIAISON, '/new');
+    await app.settle();
+    const form = (await client.botMessages(LIAISON)).at(-1)!;
+    expect(form.template).toBe('draft-form');
+    const value = buttonValues(form.card).find((v) => v.a === 'new')!;
+    const formValue = { title: '表单投稿测试', body: '通过表单提交的正文。', category: '工作动态', platforms: ['wechat'], time: '' };
+    const first = await client.tap(LIAISON, form.id, value, formValue);
+    expect((first.body as { toast: { type: string } }).toast.type).toBe('success');
+    const again = await handleCardAction(app.deps, { type: 'card_action', channel: 'sandbox', eventId: 'e-form-2', operatorId: LIAISON, value, formValue, messageId: form.id });
+    expect(again.toast.type).toBe('info');
+    await app.settle();
+    const { RevisionEntity } = await import('../../src/db/entities');
+    expect(await app.dataSource.getRepository(RevisionEntity).countBy({ title: '表单投稿测试' })).toBe(1);
   });
 
   it('masks personal data in one tap as a new revision, reviewed again', async () => {

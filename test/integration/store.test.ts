@@ -76,11 +76,35 @@ describe('TypeormStore', () => {
   });
 
   it('keeps rotated platform tokens across instances', async () => {
-    const tokens = createDbTokenStore(a.dataSource, () => clock.now());
+    const tokens = createDbTokenStore(a, () => clock.now());
     expect(await tokens.get('kuaishou:refresh')).toBeUndefined();
     await tokens.set('kuaishou:refresh', 'r1');
     await tokens.set('kuaishou:refresh', 'r2');
-    expect(await createDbTokenStore(b.dataSource, () => clock.now()).get('kuaishou:refresh')).toBe('r2');
+    expect(await createDbTokenStore(b, () => clock.now()).get('kuaishou:refresh')).toBe('r2');
+    // A rotation written while another transaction is open survives that transaction's rollback.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const failing = a.transaction(async (tx) => {
+      await tx.audit({ actor: 'x', action: 'probe', subject: 's' });
+      await gate;
+      throw new Error('rolled back');
+    });
+    const write = tokens.set('kuaishou:refresh', 'r3');
+    release();
+    await expect(failing).rejects.toThrow('rolled back');
+    await write;
+    expect(await tokens.get('kuaishou:refresh')).toBe('r3');
+  });
+
+  it('knows when a later outbox row updates the same card', async () => {
+    await a.transaction(async (tx) => {
+      await tx.enqueue('sandbox', { to: { kind: 'chat', id: 'oc_1' }, body: { kind: 'text', text: 'v1' }, cardKey: 'status:99' });
+      await tx.enqueue('sandbox', { to: { kind: 'chat', id: 'oc_1' }, body: { kind: 'text', text: 'v2' }, cardKey: 'status:99' });
+    });
+    const rows = await a.claimOutbox(clock.now(), 'r', 60_000, 100);
+    const mine = rows.filter((r) => r.message.cardKey === 'status:99');
+    expect(await a.hasNewerCardMessage('sandbox', 'status:99', mine[0].id)).toBe(true);
+    expect(await a.hasNewerCardMessage('sandbox', 'status:99', mine[1].id)).toBe(false);
   });
 
   it('chains audit rows so that an edited row shows', async () => {
