@@ -6,10 +6,11 @@
  *
  * Envelope: `{data:{error_code, description, ...}, extra:{logid, ...}}`, error_code 0 = ok.
  *
- * Steps: dy_video_id | dy_img:<key>, dy_create_at (marker), dy_item_id.
- * A marker without an item id (crash, lost answer) is looked up in the account's video list
- * before creating again; when it is not there the uploads are redone (Douyin wants a fresh
- * video_id for each create) and the post is created once.
+ * Steps: dy_video_id | dy_img:<key>, dy_create_at (marker), dy_create_since, dy_item_id.
+ * A marker without an item id (crash, lost answer, time-out) is looked up in the account's video
+ * list; while it is not there and the marker is younger than the reconcile window (default 30 min)
+ * `publish` answers `pending` and looks again next time. After the window the uploads are redone
+ * (Douyin wants a fresh video_id for each create) and the post is created once.
  */
 import type { MediaRef } from '../domain/model';
 import { PLATFORM_LIMITS, type PlatformLimits } from '../domain/platform-limits';
@@ -18,7 +19,22 @@ import { systemClock } from '../ports/clock';
 import type { Publisher, PublishJob, PublishResult } from '../ports/publisher';
 import { PublishError } from '../ports/publisher';
 import { charLength, parseDraftBody, plainText } from './article-html';
-import { type CredentialListener, type FetchMedia, type Pacer, PlatformHttp, StepLog, field, filePart, formatBytes, outcomeUnknown, requireString } from './http';
+import {
+  type CredentialListener,
+  DEFAULT_RECONCILE_WINDOW_MS,
+  type FetchMedia,
+  type Pacer,
+  PlatformHttp,
+  StepLog,
+  fetchVideo,
+  field,
+  filePart,
+  formatBytes,
+  outcomeUnknown,
+  reconcilePending,
+  requireString,
+  uploadTimeoutMs,
+} from './http';
 import { type GrantContext, RefreshingGrant, TokenCache, type TokenSource, type TokenStore, fixedTokenSource, grantExpired, memoryTokenStore } from './token-cache';
 
 export const DOUYIN_DEFAULT_BASE_URL = 'https://open.douyin.com';
@@ -57,6 +73,8 @@ export interface DouyinOptions {
   paths?: Partial<typeof DOUYIN_PATHS>;
   /** Single-request upload limit; larger videos need chunked upload (manual path). Default 128 MB. */
   videoBytesMax?: number;
+  /** How long a create with an unknown outcome is looked for in the video list before creating again (default 30 min). */
+  reconcileWindowMs?: number;
 }
 
 /** Token expired / invalid, scope not granted: a person must re-authorise. */
@@ -148,9 +166,15 @@ export class DouyinPublisher implements Publisher {
 
     const marker = steps.get('dy_create_at');
     if (marker) {
-      const found = await this.findCreated(text, marker);
+      const since = steps.get('dy_create_since') ?? marker;
+      const found = await this.findCreated(text, since);
       if (found) return this.record(steps, found);
-      // Not there: the create never happened. Douyin wants fresh uploads for a new create.
+      // Not there yet: it may still show up (the list lags); keep looking for the reconcile window.
+      const wait = reconcilePending('抖音', marker, this.clock.now(), this.options.reconcileWindowMs ?? DEFAULT_RECONCILE_WINDOW_MS);
+      if (wait) return wait;
+      // Still not there: the create never happened. Douyin wants fresh uploads for a new create;
+      // later look-ups still cover the first create.
+      if (!steps.get('dy_create_since')) await steps.record('dy_create_since', marker);
       await steps.clear('dy_create_at', 'dy_video_id', ...images.map((m) => `dy_img:${m.key}`));
     }
 
@@ -189,23 +213,22 @@ export class DouyinPublisher implements Publisher {
   }
 
   private async uploadVideo(ref: MediaRef): Promise<string> {
-    const file = await this.options.fetchMedia(ref);
     const max = this.options.videoBytesMax ?? this.limits.videoBytesMax ?? 128 * 1024 * 1024;
-    if (file.bytes.length > max) throw new PublishError(`抖音视频超过 ${formatBytes(max)}：${file.name}，请走人工发布`, false, 'video_too_large');
+    const file = await fetchVideo(this.options.fetchMedia, ref, '抖音', max);
     const form = new FormData();
     form.append('video', filePart(file), file.name || 'video.mp4');
-    const res = await this.call(this.paths.uploadVideo, { form });
+    const res = await this.call(this.paths.uploadVideo, { form, timeoutMs: uploadTimeoutMs(file.bytes.length, this.options.timeoutMs) });
     return requireString(res, '抖音', 'data', 'video', 'video_id');
   }
 
   private async uploadImage(ref: MediaRef): Promise<string> {
-    const file = await this.options.fetchMedia(ref);
+    const file = await this.options.fetchMedia(ref, { maxBytes: this.limits.imageBytesMax });
     if (file.bytes.length > this.limits.imageBytesMax) {
       throw new PublishError(`抖音图片超过 ${formatBytes(this.limits.imageBytesMax)}：${file.name}`, false, 'image_too_large');
     }
     const form = new FormData();
     form.append('image', filePart(file), file.name || 'image.jpg');
-    const res = await this.call(this.paths.uploadImage, { form });
+    const res = await this.call(this.paths.uploadImage, { form, timeoutMs: uploadTimeoutMs(file.bytes.length, this.options.timeoutMs) });
     return requireString(res, '抖音', 'data', 'image', 'image_id');
   }
 
@@ -225,7 +248,7 @@ export class DouyinPublisher implements Publisher {
     return list.find((v) => field(v, 'title') === text && Number(field(v, 'create_time') ?? 0) >= sinceSec && field(v, 'is_delete') !== true);
   }
 
-  private async call(path: string, req: { json?: unknown; form?: FormData; query?: Record<string, string | number>; method?: 'GET' | 'POST' }): Promise<unknown> {
+  private async call(path: string, req: { json?: unknown; form?: FormData; query?: Record<string, string | number>; method?: 'GET' | 'POST'; timeoutMs?: number }): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       const token = await this.tokens.get();
       const res = await this.http.request({
@@ -235,6 +258,7 @@ export class DouyinPublisher implements Publisher {
         headers: { 'access-token': token },
         json: req.json,
         form: req.form,
+        timeoutMs: req.timeoutMs,
       });
       const code = Number(field(res.body, 'data', 'error_code') ?? field(res.body, 'extra', 'error_code') ?? (res.status >= 400 ? NaN : 0));
       if (code === 0) return res.body;

@@ -8,7 +8,7 @@
  */
 import type { MediaRef } from '../domain/model';
 import type { Clock } from '../ports/clock';
-import type { PublishJob } from '../ports/publisher';
+import type { PublishJob, PublishResult } from '../ports/publisher';
 import { PublishError } from '../ports/publisher';
 
 export type Sleep = (ms: number) => Promise<void>;
@@ -20,7 +20,12 @@ export interface MediaFile {
   contentType: string;
   name: string;
 }
-export type FetchMedia = (ref: MediaRef) => Promise<MediaFile>;
+/**
+ * Downloads a media file. `maxBytes`, when given, is the most the publisher can take: a downloader
+ * that knows the size first (Content-Length, file size) should refuse a larger file without
+ * downloading it; the publisher checks the size again after the download.
+ */
+export type FetchMedia = (ref: MediaRef, opts?: { maxBytes?: number }) => Promise<MediaFile>;
 
 /** Told when credentials are expired, revoked or about to expire; the core announces it in the working-group chat. */
 export interface CredentialProblem {
@@ -63,6 +68,8 @@ export interface HttpRequest {
   /** Multipart (FormData) or `application/x-www-form-urlencoded` (URLSearchParams). */
   form?: FormData | URLSearchParams;
   headers?: Record<string, string>;
+  /** Overrides the client's time-out for this request (uploads: `uploadTimeoutMs`). */
+  timeoutMs?: number;
 }
 
 export interface HttpAnswer {
@@ -109,14 +116,15 @@ export class PlatformHttp {
     } else if (req.form) {
       body = req.form;
     }
+    const timeoutMs = req.timeoutMs ?? this.timeoutMs;
     let res: Response;
     let text: string;
     try {
-      res = await this.fetchImpl(url, { method: req.method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await this.fetchImpl(url, { method: req.method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
       text = await res.text();
     } catch (e) {
       if (isTimeout(e)) {
-        throw new PublishError(`${this.label}接口超时（${this.timeoutMs} 毫秒无应答）`, true, 'timeout', { cause: e });
+        throw new PublishError(`${this.label}接口超时（${timeoutMs} 毫秒无应答）`, true, 'timeout', { cause: e });
       }
       throw new PublishError(`${this.label}接口连接中断：${describe(e)}`, true, 'network', { cause: e });
     }
@@ -169,13 +177,30 @@ function describe(e: unknown): string {
 
 /**
  * True when a failed request may still have been carried out by the platform (time-out, lost
- * connection, 5xx, unreadable answer): the result must be looked up before trying again. A
- * platform error code (or 429) is a definite "not done".
+ * connection, 500/502/504, unreadable answer): the result must be looked up before trying again.
+ * A platform error code, 429 and 503 (service unavailable: the request was not taken) are a
+ * definite "not done".
  */
 export function outcomeUnknown(e: unknown): boolean {
   if (!(e instanceof PublishError)) return true;
   const code = e.platformCode ?? '';
-  return code === 'timeout' || code === 'network' || code === 'malformed' || /^http_5\d\d$/.test(code);
+  return code === 'timeout' || code === 'network' || code === 'malformed' || (/^http_5\d\d$/.test(code) && code !== 'http_503');
+}
+
+/** How long a post-creating call with an unknown outcome is looked for before creating again (30 min). */
+export const DEFAULT_RECONCILE_WINDOW_MS = 30 * 60_000;
+
+/**
+ * After a post-creating call whose outcome is unknown (time-out, lost answer, "accepted but slow")
+ * and whose post is not in the account's list yet: `pending` while the intent marker is younger
+ * than the reconcile window (the core calls `publish` again after its poll interval without using
+ * up an attempt, and the next call looks again), undefined once the window is over (create again).
+ */
+export function reconcilePending(label: string, marker: string, now: Date, windowMs = DEFAULT_RECONCILE_WINDOW_MS): PublishResult | undefined {
+  const startedAt = Date.parse(marker);
+  if (Number.isNaN(startedAt) || now.getTime() - startedAt >= windowMs) return undefined;
+  const left = Math.ceil((startedAt + windowMs - now.getTime()) / 60_000);
+  return { status: 'pending', note: `${label}发布结果待确认：上次提交后未收到明确答复，稍后再到账号列表中核对（最多再等 ${left} 分钟），避免重复发布` };
 }
 
 /** Reads a field of an untyped JSON object. */
@@ -231,9 +256,40 @@ export class StepLog {
   }
 }
 
-/** Turns a media file into a multipart part. */
+/** Turns a media file into a multipart part (the Blob keeps one copy; the Buffer is not copied first). */
 export function filePart(file: MediaFile): Blob {
-  return new Blob([new Uint8Array(file.bytes)], { type: file.contentType || 'application/octet-stream' });
+  const type = file.contentType || 'application/octet-stream';
+  const bytes = file.bytes;
+  // A Buffer over a plain ArrayBuffer is a valid BlobPart as is; only one over shared memory needs a copy.
+  if (bytes.buffer instanceof ArrayBuffer) return new Blob([bytes as Uint8Array<ArrayBuffer>], { type });
+  return new Blob([new Uint8Array(bytes)], { type });
+}
+
+/** Upload time-out: the base time-out plus `perMbMs` for every MB sent, at most `maxMs`. */
+export const UPLOAD_TIMEOUT_PER_MB_MS = 1000;
+export const UPLOAD_TIMEOUT_MAX_MS = 20 * 60_000;
+export function uploadTimeoutMs(bytes: number, baseMs = DEFAULT_TIMEOUT_MS, perMbMs = UPLOAD_TIMEOUT_PER_MB_MS, maxMs = UPLOAD_TIMEOUT_MAX_MS): number {
+  return Math.min(Math.max(baseMs, maxMs), baseMs + Math.round((bytes / (1024 * 1024)) * perMbMs));
+}
+
+/**
+ * Largest video a publisher holds in memory for a single-request upload, whatever the platform
+ * allows (Kuaishou documents 4 GB): larger ones go to the manual path.
+ */
+export const IN_MEMORY_VIDEO_MAX_BYTES = 1024 * 1024 * 1024;
+
+/** Final error for a video over the cap: a person publishes it. */
+export function videoTooLarge(label: string, maxBytes: number, file?: MediaFile): PublishError {
+  const mb = Math.floor(maxBytes / (1024 * 1024));
+  const detail = file ? `：${file.name}（${formatBytes(file.bytes.length)}）` : '';
+  return new PublishError(`${label}视频超过 ${mb} MB${detail}，请人工发布`, false, 'video_too_large');
+}
+
+/** Downloads a video with the cap, and checks the cap again on what arrived. */
+export async function fetchVideo(fetchMedia: FetchMedia, ref: MediaRef, label: string, maxBytes: number): Promise<MediaFile> {
+  const file = await fetchMedia(ref, { maxBytes });
+  if (file.bytes.length > maxBytes) throw videoTooLarge(label, maxBytes, file);
+  return file;
 }
 
 export function formatBytes(n: number): string {

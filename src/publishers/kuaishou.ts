@@ -6,9 +6,10 @@
  *
  * Answers carry `result` (1 = ok) and `error_msg`.
  *
- * Steps: ks_upload (JSON {token, endpoint}), ks_uploaded, ks_publish_at (marker), ks_photo_id.
- * A marker without a photo id is looked up in `openapi/photo/list` before publishing again;
- * when it is not there the upload is redone (upload tokens are single-use) and published once.
+ * Steps: ks_upload (JSON {token, endpoint}), ks_uploaded, ks_publish_at (marker), ks_publish_since,
+ * ks_photo_id. A marker without a photo id is looked up in `openapi/photo/list`; while it is not
+ * there and the marker is younger than the reconcile window (default 30 min) `publish` answers
+ * `pending`. After the window the upload is redone (upload tokens are single-use) and published once.
  */
 import type { MediaRef } from '../domain/model';
 import { PLATFORM_LIMITS, type PlatformLimits } from '../domain/platform-limits';
@@ -17,7 +18,23 @@ import { systemClock } from '../ports/clock';
 import type { Publisher, PublishJob, PublishResult } from '../ports/publisher';
 import { PublishError } from '../ports/publisher';
 import { charLength, parseDraftBody, plainText } from './article-html';
-import { type CredentialListener, type FetchMedia, type Pacer, PlatformHttp, StepLog, field, filePart, formatBytes, outcomeUnknown, requireString } from './http';
+import {
+  type CredentialListener,
+  DEFAULT_RECONCILE_WINDOW_MS,
+  type FetchMedia,
+  IN_MEMORY_VIDEO_MAX_BYTES,
+  type Pacer,
+  PlatformHttp,
+  StepLog,
+  fetchVideo,
+  field,
+  filePart,
+  formatBytes,
+  outcomeUnknown,
+  reconcilePending,
+  requireString,
+  uploadTimeoutMs,
+} from './http';
 import { type GrantContext, RefreshingGrant, TokenCache, type TokenSource, type TokenStore, fixedTokenSource, grantExpired, memoryTokenStore } from './token-cache';
 
 export const KUAISHOU_DEFAULT_BASE_URL = 'https://open.kuaishou.com';
@@ -46,7 +63,10 @@ export interface KuaishouOptions {
   limits?: PlatformLimits;
   /** Scheme for the upload endpoint the platform names (default http, as documented). */
   uploadScheme?: 'http' | 'https';
+  /** Largest video uploaded (default: the platform limit, at most 1 GB held in memory); larger ones go to the manual path. */
   videoBytesMax?: number;
+  /** How long a publish with an unknown outcome is looked for in photo/list before publishing again (default 30 min). */
+  reconcileWindowMs?: number;
 }
 
 /** Token expired or invalid. */
@@ -139,8 +159,13 @@ export class KuaishouPublisher implements Publisher {
 
     const marker = steps.get('ks_publish_at');
     if (marker) {
-      const found = await this.findPublished(caption, marker);
+      const since = steps.get('ks_publish_since') ?? marker;
+      const found = await this.findPublished(caption, since);
       if (found) return this.record(steps, found);
+      // Not there yet: it may still show up; keep looking for the reconcile window.
+      const wait = reconcilePending('快手', marker, this.clock.now(), this.options.reconcileWindowMs ?? DEFAULT_RECONCILE_WINDOW_MS);
+      if (wait) return wait;
+      if (!steps.get('ks_publish_since')) await steps.record('ks_publish_since', marker);
       await steps.clear('ks_publish_at', 'ks_upload', 'ks_uploaded');
     }
 
@@ -159,7 +184,7 @@ export class KuaishouPublisher implements Publisher {
     const form = new FormData();
     form.append('caption', caption);
     if (cover) {
-      const coverFile = await this.options.fetchMedia(cover);
+      const coverFile = await this.options.fetchMedia(cover, { maxBytes: this.limits.imageBytesMax });
       if (coverFile.bytes.length > this.limits.imageBytesMax) {
         throw new PublishError(`快手封面图超过 ${formatBytes(this.limits.imageBytesMax)}：${coverFile.name}`, false, 'cover_too_large');
       }
@@ -188,13 +213,18 @@ export class KuaishouPublisher implements Publisher {
   }
 
   private async uploadVideo(ref: MediaRef, upload: { token: string; endpoint: string }): Promise<void> {
-    const file = await this.options.fetchMedia(ref);
-    const max = this.options.videoBytesMax ?? this.limits.videoBytesMax ?? 4 * 1024 * 1024 * 1024;
-    if (file.bytes.length > max) throw new PublishError(`快手视频超过 ${formatBytes(max)}：${file.name}`, false, 'video_too_large');
+    const max = this.options.videoBytesMax ?? Math.min(this.limits.videoBytesMax ?? IN_MEMORY_VIDEO_MAX_BYTES, IN_MEMORY_VIDEO_MAX_BYTES);
+    const file = await fetchVideo(this.options.fetchMedia, ref, '快手', max);
     const form = new FormData();
     form.append('file', filePart(file), file.name || 'video.mp4');
     const endpoint = /^https?:\/\//.test(upload.endpoint) ? upload.endpoint : `${this.options.uploadScheme ?? 'http'}://${upload.endpoint}`;
-    const res = await this.http.request({ method: 'POST', url: `${endpoint.replace(/\/+$/, '')}/api/upload/multipart`, query: { upload_token: upload.token }, form });
+    const res = await this.http.request({
+      method: 'POST',
+      url: `${endpoint.replace(/\/+$/, '')}/api/upload/multipart`,
+      query: { upload_token: upload.token },
+      form,
+      timeoutMs: uploadTimeoutMs(file.bytes.length, this.options.timeoutMs),
+    });
     this.check(res.body, res.status);
   }
 

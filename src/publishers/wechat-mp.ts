@@ -24,6 +24,7 @@ import { PublishError } from '../ports/publisher';
 import { charLength, parseDraftBody, plainText, renderArticleHtml, truncateChars } from './article-html';
 import {
   type CredentialListener,
+  DEFAULT_RECONCILE_WINDOW_MS,
   type FetchMedia,
   type MediaFile,
   type Pacer,
@@ -35,6 +36,7 @@ import {
   formatBytes,
   outcomeUnknown,
   realSleep,
+  reconcilePending,
   requireString,
 } from './http';
 import { TokenCache } from './token-cache';
@@ -298,17 +300,18 @@ export class WechatMpPublisher implements Publisher {
         if (first && field(first, 'title') === job.title.trim() && updated >= since && field(first, 'is_deleted') !== true) {
           const articleId = requireString(item, '公众号', 'article_id');
           const url = field(first, 'url');
+          const msgDataId = field(item, 'msg_data_id') ?? field(item, 'content', 'msg_data_id') ?? msgDataIdFromUrl(url);
+          if (msgDataId !== undefined && msgDataId !== null && String(msgDataId)) await steps.record('wx_msg_data_id', String(msgDataId));
           if (typeof url === 'string' && url) await steps.record('wx_article_url', url);
           await steps.record('wx_article_id', articleId);
           return { status: 'published', url: typeof url === 'string' && url ? url : undefined, externalId: articleId };
         }
       }
     }
-    const windowMs = this.options.reconcileWindowMs ?? 30 * 60_000;
-    if (this.clock.now().getTime() - Date.parse(startedAt) < windowMs) {
-      throw new PublishError('公众号发布结果待确认：上次提交后未收到答复，稍后核对后继续，避免重复发布', true, 'submit_unconfirmed');
-    }
-    return undefined;
+    // Not published (yet): WeChat may still be publishing it. Look again later (the core calls
+    // `publish` again after its poll interval without using up an attempt); submit again only
+    // once the window is over.
+    return reconcilePending('公众号', startedAt, this.clock.now(), this.options.reconcileWindowMs ?? DEFAULT_RECONCILE_WINDOW_MS);
   }
 
   private async follow(steps: StepLog, attempts: number): Promise<PublishResult> {
@@ -321,6 +324,10 @@ export class WechatMpPublisher implements Publisher {
       if (status === 0) {
         const articleId = requireString(res, '公众号', 'article_id');
         const url = field(res, 'article_detail', 'item', 0, 'article_url');
+        if (!steps.get('wx_msg_data_id')) {
+          const msgDataId = msgDataIdFromUrl(url);
+          if (msgDataId) await steps.record('wx_msg_data_id', msgDataId);
+        }
         if (typeof url === 'string' && url) await steps.record('wx_article_url', url);
         await steps.record('wx_article_id', articleId);
         return { status: 'published', url: typeof url === 'string' && url ? url : undefined, externalId: articleId };
@@ -376,6 +383,13 @@ export class WechatMpPublisher implements Publisher {
     }
     return new PublishError(message, RETRYABLE_CODES.has(code) || TOKEN_CODES.has(code), String(code));
   }
+}
+
+/** The `mid` parameter of an article URL (`https://mp.weixin.qq.com/s?__biz=..&mid=..&idx=1&sn=..`): the msg_data_id. */
+export function msgDataIdFromUrl(url: unknown): string | undefined {
+  if (typeof url !== 'string' || !url) return undefined;
+  const m = /[?&]mid=(\d+)/.exec(url.replace(/&amp;/g, '&'));
+  return m?.[1];
 }
 
 export interface PublishJobFinishEvent {

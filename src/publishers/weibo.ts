@@ -2,10 +2,13 @@
  * Weibo publisher: `statuses/share` (the only write API open to ordinary apps) with the text
  * within the limit, the required link on the app's bound (safe) domain, and one picture.
  *
- * Steps: wb_share_at (marker written just before statuses/share), wb_status_id, wb_url.
- * If a crash or a lost answer leaves the marker without a status id, the publisher looks for the
- * status in statuses/user_timeline before sharing again; a share that Weibo refuses as repeated
- * content (20019) is looked up the same way. So a retry never posts twice.
+ * Steps: wb_share_at (marker written just before statuses/share), wb_share_since (when the first
+ * unconfirmed share started, kept when sharing again), wb_repeat_at, wb_status_id, wb_url.
+ * If a crash, a time-out, a lost answer or "accepted but slow" (20032) leaves the marker without a
+ * status id, the publisher looks for the status in statuses/user_timeline and keeps looking (answering
+ * `pending`) for the reconcile window (default 30 min) before sharing again; a share that Weibo refuses
+ * as repeated content (20019) after such a share is looked for again later, once. So a retry never
+ * posts twice.
  *
  * The access token is an OAuth grant made by a person: it cannot be renewed here. An expired
  * or revoked grant is a final failure announced at once; a known expiry (WEIBO_TOKEN_EXPIRES_AT,
@@ -19,6 +22,7 @@ import { PublishError } from '../ports/publisher';
 import { parseDraftBody, plainText } from './article-html';
 import {
   type CredentialListener,
+  DEFAULT_RECONCILE_WINDOW_MS,
   type FetchMedia,
   type Pacer,
   PlatformHttp,
@@ -27,7 +31,9 @@ import {
   filePart,
   formatBytes,
   outcomeUnknown,
+  reconcilePending,
   requireString,
+  uploadTimeoutMs,
 } from './http';
 import { type GrantContext, TokenCache, fixedTokenSource, grantExpired } from './token-cache';
 
@@ -51,6 +57,8 @@ export interface WeiboOptions {
   pacer?: Pacer;
   onCredentialProblem?: CredentialListener;
   limits?: PlatformLimits;
+  /** How long a share with an unknown outcome is looked for in the timeline before sharing again (default 30 min). */
+  reconcileWindowMs?: number;
 }
 
 /** System errors and frequency limits: retry later. 20032 = accepted, server slow (look it up later). */
@@ -97,8 +105,10 @@ export class WeiboPublisher implements Publisher {
   private readonly clock: Clock;
   private readonly limits: PlatformLimits;
   private readonly grant: GrantContext;
+  private readonly windowMs: number;
 
   constructor(private readonly options: WeiboOptions) {
+    this.windowMs = options.reconcileWindowMs ?? DEFAULT_RECONCILE_WINDOW_MS;
     this.account = options.account;
     this.base = (options.baseUrl ?? WEIBO_DEFAULT_BASE_URL).replace(/\/+$/, '');
     this.clock = options.clock ?? systemClock;
@@ -131,9 +141,14 @@ export class WeiboPublisher implements Publisher {
     if (done) return { status: 'published', url: steps.get('wb_url'), externalId: done };
     const status = this.composeStatus(job);
 
-    if (steps.get('wb_share_at')) {
-      const found = await this.findShared(status, steps.get('wb_share_at')!);
+    // An earlier share whose outcome is unknown (time-out, lost answer, 20032): look for it, and
+    // keep looking for the reconcile window before sharing again.
+    const earlier = steps.get('wb_share_at');
+    if (earlier) {
+      const found = await this.findShared(status, steps.get('wb_share_since') ?? earlier);
       if (found) return this.record(steps, found);
+      const wait = reconcilePending('微博', earlier, this.clock.now(), this.windowMs);
+      if (wait) return wait;
     }
     const picRef = job.media.find((m) => m.kind === 'image');
     const pic = picRef ? await this.options.fetchMedia(picRef) : undefined;
@@ -144,7 +159,11 @@ export class WeiboPublisher implements Publisher {
       throw new PublishError(`微博配图须不超过 ${formatBytes(this.limits.imageBytesMax)}：${pic.name}（${formatBytes(pic.bytes.length)}）`, false, 'image_too_large');
     }
 
-    await steps.record('wb_share_at', this.clock.now().toISOString());
+    // The look-ups must still find the first share: keep when it started.
+    if (earlier && !steps.get('wb_share_since')) await steps.record('wb_share_since', earlier);
+    const marker = this.clock.now().toISOString();
+    await steps.record('wb_share_at', marker);
+    const since = steps.get('wb_share_since') ?? marker;
     const token = await this.tokens.get();
     const form = new FormData();
     form.append('access_token', token);
@@ -153,14 +172,33 @@ export class WeiboPublisher implements Publisher {
     if (pic) form.append('pic', filePart(pic), pic.name || 'pic.jpg');
     let res: unknown;
     try {
-      res = await this.call('/2/statuses/share.json', form);
+      res = await this.call('/2/statuses/share.json', form, undefined, uploadTimeoutMs(pic?.bytes.length ?? 0, this.options.timeoutMs));
     } catch (e) {
-      if (e instanceof PublishError && (e.platformCode === '20019' || e.platformCode === '20032')) {
-        // Repeated content, or accepted-but-slow: it may be our own earlier share.
-        const found = await this.findShared(status, steps.get('wb_share_at')!);
+      const code = e instanceof PublishError ? e.platformCode : undefined;
+      if (code === '20032') {
+        // Accepted, server slow: the status shows up later. Look now, then keep looking.
+        const found = await this.findShared(status, since);
         if (found) return this.record(steps, found);
+        return reconcilePending('微博', marker, this.clock.now(), this.windowMs) ?? { status: 'pending', note: '微博已接收，服务器较慢，稍后核对' };
       }
-      if (!outcomeUnknown(e) && !(e instanceof PublishError && e.platformCode === '20032')) await steps.clear('wb_share_at');
+      if (code === '20019') {
+        // Repeated content: it may be our own earlier share, live but not shown yet.
+        const found = await this.findShared(status, since);
+        if (found) return this.record(steps, found);
+        if (earlier && !steps.get('wb_repeat_at')) {
+          await steps.record('wb_repeat_at', marker);
+          return { status: 'pending', note: '微博提示内容重复：上次提交的微博可能尚未显示，稍后再核对，避免重复发布' };
+        }
+        if (earlier) {
+          await steps.record('wb_share_at', earlier);
+          throw new PublishError('微博提示内容重复，但账号最近的微博中仍找不到本条：请到微博人工核对是否已发出（error_code=20019）', false, '20019', { cause: e });
+        }
+      }
+      if (!outcomeUnknown(e)) {
+        // A definite "no" for this share. An earlier share's outcome is still unknown: keep its marker.
+        if (earlier) await steps.record('wb_share_at', earlier);
+        else await steps.clear('wb_share_at');
+      }
       throw e;
     }
     return this.record(steps, res);
@@ -215,8 +253,8 @@ export class WeiboPublisher implements Publisher {
     });
   }
 
-  private async call(path: string, form?: FormData, query?: Record<string, string | number>): Promise<unknown> {
-    const res = await this.http.request({ method: form ? 'POST' : 'GET', url: `${this.base}${path}`, form, query });
+  private async call(path: string, form?: FormData, query?: Record<string, string | number>, timeoutMs?: number): Promise<unknown> {
+    const res = await this.http.request({ method: form ? 'POST' : 'GET', url: `${this.base}${path}`, form, query, timeoutMs });
     const code = field(res.body, 'error_code');
     if (code === undefined && res.status < 400) return res.body;
     const n = Number(code);

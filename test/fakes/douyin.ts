@@ -35,6 +35,8 @@ export class FakeDouyin extends FakePlatform<DouyinFault> {
   /** Access tokens currently valid. */
   readonly validTokens = new Set([this.accessToken]);
   now = () => new Date();
+  /** A new post shows in video_list only this long after it was created (the platform's slow path). */
+  listDelayMs = 0;
 
   readonly videos = new Map<string, { size: number; used: boolean }>();
   readonly images = new Map<string, { size: number }>();
@@ -103,7 +105,7 @@ export class FakeDouyin extends FakePlatform<DouyinFault> {
       }
       case '/api/douyin/v1/video/video_list/': {
         const count = Number(url.searchParams.get('count') ?? 10);
-        const list = [...this.items].reverse().slice(0, count);
+        const list = [...this.items].filter((i) => i.create_time * 1000 + this.listDelayMs <= this.now().getTime()).reverse().slice(0, count);
         return ok({ list, cursor: list.length, has_more: false });
       }
       default:

@@ -37,6 +37,8 @@ export class FakeKuaishou extends FakePlatform<KuaishouFault> {
   readonly refreshTokens = new Set(['ks-refresh-initial']);
   readonly validTokens = new Set([this.accessToken]);
   now = () => new Date();
+  /** A new work shows in photo/list only this long after it was published (the platform's slow path). */
+  listDelayMs = 0;
 
   readonly uploads = new Map<string, { size?: number; published: boolean }>();
   readonly photos: FakeKuaishouPhoto[] = [];
@@ -119,7 +121,7 @@ export class FakeKuaishou extends FakePlatform<KuaishouFault> {
       case '/openapi/photo/list': {
         const count = Number(q('count') ?? 20);
         const list = this.photos
-          .filter((p) => !p.deleted)
+          .filter((p) => !p.deleted && p.create_time + this.listDelayMs <= this.now().getTime())
           .reverse()
           .slice(0, count)
           .map(({ deleted: _d, ...p }) => p);

@@ -96,7 +96,8 @@ export class FakeWechatMp extends FakePlatform<WechatFault> {
       p.articleId = this.id('ARTICLE_');
       this.published.push({
         articleId: p.articleId,
-        url: `https://mp.weixin.qq.com/s/${p.articleId}`,
+        // As WeChat gives it: `mid` is the msg_data_id, `idx` the article's place (1-based).
+        url: `https://mp.weixin.qq.com/s?__biz=MzA4NzAwMDAwMA==&mid=${p.msgDataId}&idx=1&sn=${p.articleId.toLowerCase()}#rd`,
         article: articles[0]!,
         updateTime: this.now(),
         deleted: false,

@@ -15,7 +15,9 @@ export type WeiboFault =
   /** 10023 User requests out of rate limit. */
   | { kind: 'rateLimit' }
   /** 20021 content is illegal (the platform's review). */
-  | { kind: 'rejected' };
+  | { kind: 'rejected' }
+  /** Posts the status (shown in the timeline only after `listDelayMs`), then answers 20032 "accepted, server slow". */
+  | { kind: 'acceptedSlow' };
 
 export interface FakeStatus {
   id: number;
@@ -39,6 +41,10 @@ export class FakeWeibo extends FakePlatform<WeiboFault, WeiboExchange> {
   /** Seconds until the grant expires, as told by get_token_info. */
   expireIn = 30 * 86400;
   now = () => new Date();
+  /** A new status shows in user_timeline only this long after it was posted (Weibo's slow path). */
+  listDelayMs = 0;
+  /** Whether the repeated-content check (20019) also sees statuses not shown yet. */
+  repeatCheckSeesHidden = false;
 
   readonly statuses: FakeStatus[] = [];
   readonly comments = new Map<string, { id: number; text: string; created_at: string; user: { screen_name: string } }[]>();
@@ -56,8 +62,17 @@ export class FakeWeibo extends FakePlatform<WeiboFault, WeiboExchange> {
     return { ...x, params: await readParams(x.req, x.raw, x.url) };
   }
 
-  protected platformFault(fault: Exclude<WeiboFault, CommonFault>): Record<string, unknown> {
+  private shown(s: FakeStatus): boolean {
+    return Date.parse(s.created_at) + this.listDelayMs <= this.now().getTime();
+  }
+
+  protected platformFault(fault: Exclude<WeiboFault, CommonFault>, x: WeiboExchange): Record<string, unknown> {
     switch (fault.kind) {
+      case 'acceptedSlow': {
+        const posted = this.route(x);
+        if ('error_code' in posted) return posted;
+        return { status: 400, error_code: 20032, error: 'update success, while server slow now, please wait 1-2 minutes' };
+      }
       case 'error':
         return { status: fault.status ?? 400, error_code: fault.code, error: fault.error ?? 'injected' };
       case 'tokenExpired':
@@ -85,7 +100,7 @@ export class FakeWeibo extends FakePlatform<WeiboFault, WeiboExchange> {
         if (!text) return { error_code: 10016, error: 'miss required parameter (status)' };
         if (weiboLength(text) > 140) return { error_code: 20012, error: 'Text too long, please input text less than 140 characters!' };
         if (!text.includes(`://${this.safeDomain}`)) return { status: 400, error_code: 10017, error: 'parameter (status)\'s value invalid, must contain a safe domain url' };
-        const recent = this.statuses.find((s) => !s.deleted && s.text === text);
+        const recent = this.statuses.find((s) => !s.deleted && s.text === text && (this.repeatCheckSeesHidden || this.shown(s)));
         if (recent) return { error_code: 20019, error: 'repeat content!' };
         const pic = p.file('pic');
         if (pic && pic.size > 5 * 1024 * 1024) return { error_code: 20006, error: 'image size too large' };
@@ -107,7 +122,7 @@ export class FakeWeibo extends FakePlatform<WeiboFault, WeiboExchange> {
       case '/2/statuses/user_timeline.json': {
         const count = Number(p.get('count') ?? 20);
         const list = this.statuses
-          .filter((s) => !s.deleted)
+          .filter((s) => !s.deleted && this.shown(s))
           .reverse()
           .slice(0, count)
           .map(({ deleted: _d, pic: _p, ...s }) => s);

@@ -61,14 +61,16 @@ describe('DouyinPublisher against the fake Douyin open platform', () => {
     expect(fake.calls['/video/upload/']).toBe(path === '/video/upload/' ? 2 : 1);
   });
 
-  it('a time-out on create that never reached Douyin: looked up, not found, uploaded again and created once', async () => {
+  it('a time-out on create that never reached Douyin: looked up for the window, not found, uploaded again and created once', async () => {
     fake.inject('/api/douyin/v1/video/create_video/', { kind: 'hang' });
     const store = new StepStore();
-    const { result, errors } = await runLikeCore(publisher({ timeoutMs: 250 }), store, videoJob);
+    const { result, errors, pendings } = await runLikeCore(publisher({ timeoutMs: 250 }), store, videoJob, 6, { whilePending: () => clock.advance(10 * 60_000) });
     expect(errors[0]).toMatchObject({ retryable: true, platformCode: 'timeout' });
     expect(result.status).toBe('published');
+    // Looked for during the 30-minute reconcile window, then uploaded again and created once.
+    expect(pendings).toBe(3);
     expect(fake.calls['/video/upload/']).toBe(2);
-    expect(fake.calls['/api/douyin/v1/video/video_list/']).toBe(1);
+    expect(fake.calls['/api/douyin/v1/video/video_list/']).toBe(4);
     expect(fake.postCount).toBe(1);
   });
 
@@ -79,6 +81,18 @@ describe('DouyinPublisher against the fake Douyin open platform', () => {
     expect(result).toMatchObject({ status: 'published', externalId: fake.items[0]!.item_id, url: fake.items[0]!.share_url });
     expect(fake.calls['/api/douyin/v1/video/create_video/']).toBe(1);
     expect(fake.postCount).toBe(1);
+  });
+
+  it('a lost create answer with a post that shows in the list only later: looked for, not created twice', async () => {
+    fake.listDelayMs = 5 * 60_000;
+    fake.inject('/api/douyin/v1/video/create_video/', { kind: 'dropAfterCommit' });
+    const store = new StepStore();
+    const { result, errors, pendings } = await runLikeCore(publisher(), store, videoJob, 6, { whilePending: () => clock.advance(60_000) });
+    expect(errors[0]).toMatchObject({ retryable: true, platformCode: 'network' });
+    expect(pendings).toBe(5);
+    expect(result).toMatchObject({ status: 'published', externalId: fake.items[0]!.item_id });
+    expect(fake.calls['/api/douyin/v1/video/create_video/']).toBe(1);
+    expect(fake.items).toHaveLength(1);
   });
 
   it('resumes after a crash between upload and create without uploading again', async () => {

@@ -50,7 +50,7 @@ describe('KuaishouPublisher against the fake Kuaishou open platform', () => {
   ])('retries a %s and posts once', async (_label, path, fault, code) => {
     fake.inject(path, fault);
     const store = new StepStore();
-    const { result, errors } = await runLikeCore(publisher(fault.kind === 'hang' ? { timeoutMs: 250 } : {}), store, videoJob);
+    const { result, errors } = await runLikeCore(publisher(fault.kind === 'hang' ? { timeoutMs: 250 } : {}), store, videoJob, 6, { whilePending: () => clock.advance(10 * 60_000) });
     expect(result.status).toBe('published');
     expect(errors[0]).toMatchObject({ retryable: true, platformCode: code });
     expect(fake.postCount).toBe(1);
@@ -76,11 +76,23 @@ describe('KuaishouPublisher against the fake Kuaishou open platform', () => {
     expect(fake.postCount).toBe(1);
   });
 
+  it('a lost publish answer with a work that shows in photo/list only later: looked for, not published twice', async () => {
+    fake.listDelayMs = 5 * 60_000;
+    fake.inject('/openapi/photo/publish', { kind: 'dropAfterCommit' });
+    const store = new StepStore();
+    const { result, pendings } = await runLikeCore(publisher(), store, videoJob, 6, { whilePending: () => clock.advance(60_000) });
+    expect(pendings).toBe(5);
+    expect(result).toMatchObject({ status: 'published', externalId: fake.photos[0]!.photo_id });
+    expect(fake.calls['/openapi/photo/publish']).toBe(1);
+    expect(fake.photos).toHaveLength(1);
+  });
+
   it('a time-out on publish that never reached Kuaishou uploads again (single-use token) and publishes once', async () => {
     fake.inject('/openapi/photo/publish', { kind: 'hang' });
     const store = new StepStore();
-    const { result } = await runLikeCore(publisher({ timeoutMs: 250 }), store, videoJob);
+    const { result, pendings } = await runLikeCore(publisher({ timeoutMs: 250 }), store, videoJob, 6, { whilePending: () => clock.advance(10 * 60_000) });
     expect(result.status).toBe('published');
+    expect(pendings).toBe(3);
     expect(fake.calls['/openapi/photo/start_upload']).toBe(2);
     expect(fake.postCount).toBe(1);
   });

@@ -144,12 +144,12 @@ describe('one approved draft to all four platforms', () => {
     for (const platform of ['wechat', 'weibo', 'douyin', 'kuaishou'] as const) {
       const store = new StepStore();
       const publisher = reg.resolve(platform)!.publisher!;
-      // WeChat's unconfirmed submit waits for the platform; let it finish in between.
-      const run = runLikeCore(publisher, store, { ...draft, platform }, 8);
-      const { result } = await run.catch(async (e: unknown) => {
-        if ((e as { platformCode?: string }).platformCode !== 'submit_unconfirmed') throw e;
-        fakes.wechat.settlePending(0);
-        return runLikeCore(publisher, store, { ...draft, platform });
+      // WeChat's unconfirmed submit answers `pending` while it waits for the platform; let it finish in between.
+      const { result } = await runLikeCore(publisher, store, { ...draft, platform }, 8, {
+        whilePending: () => {
+          fakes.wechat.settlePending(0);
+          clock.advance(60_000);
+        },
       });
       expect(result.status).toBe('published');
     }

@@ -84,24 +84,37 @@ export function fakeFetchMedia(): ((ref: MediaRef) => Promise<MediaFile>) & { fe
  * What the core does: call publish; on a retryable PublishError (or a crash) call it again with
  * the steps recorded so far (backoff is the core's business and not simulated); on `pending`,
  * call poll. Gives up after `maxAttempts` and rethrows the last error.
+ *
+ * `whilePending` (e.g. advancing the fake clock by the core's poll interval) makes a `pending`
+ * answer from a publisher without `poll` be followed by another `publish`, as the core does,
+ * without counting it as an attempt (at most `maxPolls` times); without it `pending` is returned.
  */
 export async function runLikeCore(
   publisher: { publish(job: PublishJob): Promise<PublishResult>; poll?(job: PublishJob): Promise<PublishResult> },
   store: StepStore,
   over: Partial<Omit<PublishJob, 'steps' | 'recordStep'>> = {},
   maxAttempts = 6,
-): Promise<{ result: PublishResult; attempts: number; errors: unknown[] }> {
+  opts: { whilePending?: () => void; maxPolls?: number } = {},
+): Promise<{ result: PublishResult; attempts: number; errors: unknown[]; pendings: number }> {
   const errors: unknown[] = [];
   let pending = false;
+  let pendings = 0;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     try {
       const job = makeJob(store, over);
       const result = pending && publisher.poll ? await publisher.poll(job) : await publisher.publish(job);
-      if (result.status === 'pending' && publisher.poll) {
+      if (result.status === 'pending' && opts.whilePending && pendings < (opts.maxPolls ?? 100)) {
+        pendings += 1;
+        pending = true;
+        opts.whilePending();
+        attempt -= 1; // the core does not count a pending answer as an attempt
+        continue;
+      }
+      if (result.status === 'pending' && publisher.poll && !opts.whilePending) {
         pending = true;
         continue;
       }
-      return { result, attempts: attempt, errors };
+      return { result, attempts: attempt, errors, pendings };
     } catch (e) {
       errors.push(e);
       if (e instanceof PublishError && !e.retryable) throw e;

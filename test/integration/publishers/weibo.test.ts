@@ -69,7 +69,10 @@ describe('WeiboPublisher against the fake Weibo API', () => {
   ])('retries a %s and posts once', async (_label, fault, code) => {
     fake.inject('/2/statuses/share.json', fault);
     const store = new StepStore();
-    const { result, errors } = await runLikeCore(publisher(fault.kind === 'hang' ? { timeoutMs: 250 } : {}), store, { platform: 'weibo', title: '', body: '第一段。\n\n第二段。' });
+    // An unknown outcome (time-out, unreadable answer) is looked for during the reconcile window before sharing again.
+    const { result, errors } = await runLikeCore(publisher(fault.kind === 'hang' ? { timeoutMs: 250 } : {}), store, { platform: 'weibo', title: '', body: '第一段。\n\n第二段。' }, 6, {
+      whilePending: () => clock.advance(5 * 60_000),
+    });
     expect(result.status).toBe('published');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ retryable: true, platformCode: code });
@@ -84,6 +87,50 @@ describe('WeiboPublisher against the fake Weibo API', () => {
     expect(result).toMatchObject({ status: 'published', externalId: fake.statuses[0]!.idstr });
     expect(fake.calls['/2/statuses/share.json']).toBe(1);
     expect(fake.postCount).toBe(1);
+  });
+
+  it('"accepted but slow" (20032): the status shows in the timeline later; looked for, never posted twice', async () => {
+    fake.listDelayMs = 5 * 60_000;
+    fake.inject('/2/statuses/share.json', { kind: 'acceptedSlow' });
+    const store = new StepStore();
+    const p = publisher();
+    // Weibo took it but it is not visible yet: keep looking, do not post again.
+    expect(await p.publish(job(store))).toEqual({ status: 'pending', note: expect.stringContaining('微博') });
+    clock.advance(60_000);
+    expect((await p.publish(job(store))).status).toBe('pending');
+    expect(fake.calls['/2/statuses/share.json']).toBe(1);
+    clock.advance(5 * 60_000);
+    expect(await p.publish(job(store))).toMatchObject({ status: 'published', externalId: fake.statuses[0]!.idstr });
+    expect(fake.statuses).toHaveLength(1);
+  });
+
+  it('after a time-out it keeps looking for the reconcile window, then posts again once', async () => {
+    fake.inject('/2/statuses/share.json', { kind: 'hang' });
+    const store = new StepStore();
+    const p = publisher({ timeoutMs: 250, reconcileWindowMs: 10 * 60_000 });
+    await expect(p.publish(job(store))).rejects.toMatchObject({ retryable: true, platformCode: 'timeout' });
+    const { result, pendings } = await runLikeCore(p, store, { platform: 'weibo', title: '安全生产会议', body: '我单位召开年度安全生产工作会议。' }, 6, { whilePending: () => clock.advance(60_000) });
+    expect(result.status).toBe('published');
+    expect(pendings).toBe(10);
+    expect(fake.calls['/2/statuses/share.json']).toBe(2);
+    expect(fake.calls['/2/statuses/user_timeline.json']).toBe(11);
+    expect(fake.postCount).toBe(1);
+  });
+
+  it('repeated content (20019) after an earlier unconfirmed share is looked for again later, not final', async () => {
+    fake.listDelayMs = 40 * 60_000;
+    fake.repeatCheckSeesHidden = true;
+    fake.inject('/2/statuses/share.json', { kind: 'acceptedSlow' });
+    const store = new StepStore();
+    const p = publisher();
+    expect((await p.publish(job(store))).status).toBe('pending');
+    clock.advance(31 * 60_000);
+    // The window is over and the status is still not shown: sharing again gets 20019.
+    expect((await p.publish(job(store))).status).toBe('pending');
+    expect(fake.calls['/2/statuses/share.json']).toBe(2);
+    clock.advance(10 * 60_000);
+    expect(await p.publish(job(store))).toMatchObject({ status: 'published', externalId: fake.statuses[0]!.idstr });
+    expect(fake.statuses).toHaveLength(1);
   });
 
   it('a crash after posting but before the id was recorded resumes to the same status', async () => {
