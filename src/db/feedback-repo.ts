@@ -171,9 +171,20 @@ export class TypeormFeedbackRepo implements FeedbackRepo {
   }
 
   async insertRectification(tx: Tx, r: Parameters<FeedbackRepo['insertRectification']>[1]) {
-    const row = { ...r, state: 'open', closingNote: null, closedBy: null, closedAt: null };
-    const res = await em(tx).getRepository(RectificationEntity).insert(row);
-    return toRectification({ ...row, id: Number(res.identifiers[0].id) });
+    const m = em(tx);
+    // ON CONFLICT DO NOTHING against the partial unique index on open items per feedback item
+    // (migrations/1764410000000-rectification-unique.ts): of two simultaneous inserts one wins, the
+    // other waits for it (PostgreSQL) and inserts nothing. RETURNING needs SQLite >= 3.35.
+    const values = [r.feedbackId, r.draftId, r.title, r.ownerId, r.dueAt.toISOString(), 'open', r.note, null, r.createdBy, r.createdAt.toISOString(), null, null];
+    const marks = values.map((_, i) => (isPostgres(m) ? `$${i + 1}` : '?')).join(', ');
+    const rows: unknown = await m.query(
+      'INSERT INTO "rectification" ("feedback_id", "draft_id", "title", "owner_id", "due_at", "state", "note", "closing_note", "created_by", "created_at", "closed_by", "closed_at") ' +
+        `VALUES (${marks}) ON CONFLICT DO NOTHING RETURNING "id"`,
+      values,
+    );
+    const inserted = Array.isArray(rows) ? (rows[0] as { id: number | string } | undefined) : undefined;
+    if (!inserted) return null;
+    return toRectification({ ...r, id: Number(inserted.id), state: 'open', closingNote: null, closedBy: null, closedAt: null });
   }
 
   async getRectification(tx: Tx, id: number) {

@@ -159,7 +159,8 @@ export interface FeedbackRepo {
   claimReminder(tx: Tx, key: string, now: Date): Promise<boolean>;
   forgetReminder(tx: Tx, key: string): Promise<void>;
 
-  insertRectification(tx: Tx, r: Omit<RectificationRecord, 'id' | 'closingNote' | 'closedBy' | 'closedAt' | 'state'>): Promise<RectificationRecord>;
+  /** Opens an item; null when the feedback item has an open one already (one open item per feedback item, enforced by a unique index). */
+  insertRectification(tx: Tx, r: Omit<RectificationRecord, 'id' | 'closingNote' | 'closedBy' | 'closedAt' | 'state'>): Promise<RectificationRecord | null>;
   getRectification(tx: Tx, id: number): Promise<RectificationRecord | null>;
   openRectificationOf(tx: Tx, feedbackId: number): Promise<RectificationRecord | null>;
   /** Closes an open item; false when it was closed already. */

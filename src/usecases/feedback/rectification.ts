@@ -69,8 +69,9 @@ export async function createRectification(
     const candidates = await owners(tx);
     const formCard = (created?: string) =>
       rectificationFormCard({ no: f.draftId, feedbackId: f.id, kind: f.flags[0] ?? '', text: f.text, owners: candidates.map((m) => ({ id: m.id, name: m.name })), defaultDue: input.due, created });
+    const doubleTap = (existing: RectificationRecord): CardActionAnswer => ({ toast: { type: 'info', content: `已有整改事项 #${existing.id}。` }, card: formCard(`已建立整改事项 #${existing.id}`) });
     const existing = await fb.repo.openRectificationOf(tx, f.id);
-    if (existing) return { toast: { type: 'info', content: `已有整改事项 #${existing.id}。` }, card: formCard(`已建立整改事项 #${existing.id}`) };
+    if (existing) return doubleTap(existing);
     const owner = candidates.find((m) => m.id === input.ownerId);
     if (!owner) return { toast: { type: 'error', content: '请选择负责人（工作小组成员或组长）。' } };
     const today = DateTime.fromJSDate(deps.clock.now(), { zone: deps.zone }).startOf('day');
@@ -81,6 +82,12 @@ export async function createRectification(
     const r = await fb.repo.insertRectification(tx, {
       feedbackId: f.id, draftId: f.draftId, title: f.text.slice(0, 300), ownerId: owner.id, dueAt: due.toJSDate(), note: note || null, createdBy: input.operatorId, createdAt: deps.clock.now(),
     });
+    if (!r) {
+      // A simultaneous tap created it first (the unique index let only one insert through): answered like a double tap.
+      const winner = await fb.repo.openRectificationOf(tx, f.id);
+      if (winner) return doubleTap(winner);
+      throw new AppError('conflict', '整改事项未能建立，请稍后重试。');
+    }
     await tx.audit({ actor: input.operatorId, action: 'rectification_opened', subject: `rectification:${r.id}`, toState: 'open', reason: note || null, detail: { feedback: f.id, draft: f.draftId, owner: owner.id, due: due.toISODate() } });
     await tell(tx, input.channel, { kind: 'user', id: owner.id }, await itemCard(tx, deps, r), rectificationKey(r.id, owner.id));
     const chat = await tx.getBinding(input.channel);

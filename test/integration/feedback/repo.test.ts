@@ -73,4 +73,30 @@ describe('feedback repository', () => {
     await store.transaction((tx) => repo.forgetReminder(tx, 'summary:pub:1'));
     expect(await store.transaction((tx) => repo.claimReminder(tx, 'summary:pub:1', now))).toBe(true);
   });
+
+  it('opens at most one item per feedback item at a time; a closed one makes room for the next', async () => {
+    const item = { feedbackId: 901, draftId: 1, title: '更正日期', ownerId: 'ou_a', dueAt: later(86_400_000), note: null, createdBy: 'ou_a', createdAt: now };
+    const first = await store.transaction((tx) => repo.insertRectification(tx, item));
+    expect(first).toMatchObject({ feedbackId: 901, state: 'open', dueAt: item.dueAt });
+    expect(await store.transaction((tx) => repo.getRectification(tx, first!.id))).toEqual(first);
+    expect(await store.transaction((tx) => repo.insertRectification(tx, { ...item, ownerId: 'ou_b' }))).toBeNull();
+    // Items without a feedback item are not limited.
+    const loose = await Promise.all([1, 2].map(() => store.transaction((tx) => repo.insertRectification(tx, { ...item, feedbackId: null }))));
+    expect(loose.every((r) => r !== null)).toBe(true);
+    await store.transaction((tx) => repo.closeRectification(tx, first!.id, 'ou_a', '已更正', now));
+    expect(await store.transaction((tx) => repo.insertRectification(tx, item))).toMatchObject({ feedbackId: 901, state: 'open' });
+  });
+
+  it('the migration closes items a race opened twice, keeping the earliest open', async () => {
+    await ds.undoLastMigration({ transaction: 'each' });
+    const row = (title: string) => [902, 1, title, 'ou_a', later(0).toISOString(), 'open', null, null, 'ou_a', now.toISOString(), null, null];
+    const pg = ds.options.type === 'postgres';
+    const sql = `INSERT INTO "rectification" ("feedback_id", "draft_id", "title", "owner_id", "due_at", "state", "note", "closing_note", "created_by", "created_at", "closed_by", "closed_at") VALUES (${Array.from({ length: 12 }, (_, i) => (pg ? `$${i + 1}` : '?')).join(', ')})`;
+    for (const t of ['first', 'second', 'third']) await ds.query(sql, row(t));
+    await ds.runMigrations({ transaction: 'each' });
+    const rows = (await ds.query(`SELECT "title", "state", "closed_by", "closed_at", "created_at" FROM "rectification" WHERE "feedback_id" = 902 ORDER BY "id"`)) as Record<string, unknown>[];
+    expect(rows.map((r) => [r.title, r.state, r.closed_by])).toEqual([['first', 'open', null], ['second', 'closed', 'system'], ['third', 'closed', 'system']]);
+    expect(rows[1].closed_at).toBe(rows[1].created_at);
+    expect(await store.transaction((tx) => repo.insertRectification(tx, { feedbackId: 902, draftId: 1, title: 'x', ownerId: 'ou_a', dueAt: now, note: null, createdBy: 'ou_a', createdAt: now }))).toBeNull();
+  });
 });
