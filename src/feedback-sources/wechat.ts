@@ -1,13 +1,15 @@
 /**
  * Comments and figures of WeChat Official Account articles: `cgi-bin/comment/list` (keyed by the
  * `msg_data_id` the publisher recorded as step `wx_msg_data_id`, and the article index) and
- * `datacube/getarticletotaldetail`. The cursor is the `begin` offset of the next page: comments are
+ * `datacube/getarticletotaldetail` (from the day after the publishing day: WeChat serves figures up to
+ * yesterday only, and 61501 "date range error" means none yet). The cursor is the `begin` offset of the next page: comments are
  * listed in the order they were written, so new ones appear after the offset.
  */
 import { DateTime } from 'luxon';
 import type { Clock } from '../ports/clock';
 import { FeedbackSourceError, type CommentPage, type FeedbackPost, type FeedbackSource, type PostFigures } from '../ports/feedback';
-import { TokenCache } from '../publishers/token-cache';
+import type { TokenCache } from '../publishers/token-cache';
+import { WechatTokenError, wechatTokenCache } from '../publishers/wechat-token';
 import { SourceHttp, count, field } from './http';
 
 export interface WechatSourceOptions {
@@ -15,14 +17,17 @@ export interface WechatSourceOptions {
   appSecret: string;
   baseUrl: string;
   clock: Clock;
-  /** The organisation's zone: datacube dates are local dates. */
-  zone: string;
+  /** The organisation's zone: datacube dates are local dates (default Asia/Shanghai, WeChat's own). */
+  zone?: string;
   /** Comments per page; WeChat requires fewer than 50. */
   pageSize?: number;
   timeoutMs?: number;
   fetchImpl?: typeof fetch;
 }
 
+const DEFAULT_ZONE = 'Asia/Shanghai';
+/** datacube: "date range error". */
+const DATE_RANGE_ERROR = '61501';
 const TOKEN_CODES = new Set([40001, 40014, 42001]);
 const RETRYABLE_CODES = new Set([-1, 45009, 45011, 45035]);
 const REASONS: Record<number, string> = {
@@ -45,8 +50,14 @@ export class WechatFeedbackSource implements FeedbackSource {
   constructor(private readonly options: WechatSourceOptions) {
     this.base = options.baseUrl.replace(/\/+$/, '');
     this.http = new SourceHttp({ label: '公众号', timeoutMs: options.timeoutMs, fetchImpl: options.fetchImpl });
-    // stable_token: several caches (this one, the publisher's) can hold valid tokens side by side.
-    this.tokens = new TokenCache((force) => this.fetchToken(force), options.clock);
+    // One token cache per app in this process, shared with the publisher (stable_token).
+    this.tokens = wechatTokenCache({
+      appId: options.appId,
+      appSecret: options.appSecret,
+      baseUrl: this.base,
+      clock: options.clock,
+      post: async (json) => (await this.http.request({ method: 'POST', url: `${this.base}/cgi-bin/stable_token`, json })).body,
+    });
     this.pageSize = Math.min(49, Math.max(1, options.pageSize ?? 49));
   }
 
@@ -80,8 +91,20 @@ export class WechatFeedbackSource implements FeedbackSource {
 
   async fetchStats(post: FeedbackPost): Promise<PostFigures | null> {
     const { msgDataId, index } = this.ids(post);
-    const day = DateTime.fromJSDate(post.publishedAt, { zone: this.options.zone }).toFormat('yyyy-LL-dd');
-    const body = await this.call('/datacube/getarticletotaldetail', { begin_date: day, end_date: day });
+    const zone = this.options.zone ?? DEFAULT_ZONE;
+    const published = DateTime.fromJSDate(post.publishedAt, { zone }).startOf('day');
+    const today = DateTime.fromJSDate(this.options.clock.now(), { zone }).startOf('day');
+    // WeChat's datacube answers up to yesterday only (end_date "最大值为昨日"): no figures on the publishing day.
+    if (!(published < today)) return null;
+    const day = published.toFormat('yyyy-LL-dd');
+    let body: unknown;
+    try {
+      body = await this.call('/datacube/getarticletotaldetail', { begin_date: day, end_date: day });
+    } catch (e) {
+      // 61501 date range error: the day is not (yet) available, e.g. just after midnight. Try again next time.
+      if (e instanceof FeedbackSourceError && e.platformCode === DATE_RANGE_ERROR) return null;
+      throw e;
+    }
     const list = field(body, 'list');
     if (!Array.isArray(list)) return null;
     const entry = list.find((e: unknown) => field(e, 'msgid') === `${msgDataId}_${index + 1}`);
@@ -97,32 +120,36 @@ export class WechatFeedbackSource implements FeedbackSource {
     };
   }
 
-  private async fetchToken(force: boolean) {
-    const res = await this.http.request({
-      method: 'POST',
-      url: `${this.base}/cgi-bin/stable_token`,
-      json: { grant_type: 'client_credential', appid: this.options.appId, secret: this.options.appSecret, force_refresh: force },
-    });
-    const code = Number(field(res.body, 'errcode') ?? 0);
-    if (code !== 0) throw this.error(code, String(field(res.body, 'errmsg') ?? ''));
-    const token = field(res.body, 'access_token');
-    if (typeof token !== 'string' || !token) throw new FeedbackSourceError('公众号没有返回 access_token', true, 'malformed');
-    const expiresIn = count(field(res.body, 'expires_in')) ?? 7200;
-    return { token, expiresAt: this.options.clock.now().getTime() + expiresIn * 1000 };
-  }
-
   private async call(path: string, json: unknown): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
-      const token = await this.tokens.get();
+      const token = await this.token(() => this.tokens.get());
       const res = await this.http.request({ method: 'POST', url: `${this.base}${path}`, query: { access_token: token }, json });
       const code = Number(field(res.body, 'errcode') ?? 0);
       if (Number.isNaN(code)) throw new FeedbackSourceError('公众号接口返回了无法解析的错误码', true, 'malformed');
       if (code === 0) return res.body;
       if (TOKEN_CODES.has(code) && attempt === 0) {
-        await this.tokens.refresh(token);
+        await this.token(() => this.tokens.refresh(token));
         continue;
       }
       throw this.error(code, String(field(res.body, 'errmsg') ?? ''));
+    }
+  }
+
+  /** Runs a token-cache call; its errors (the shared cache may have been made by the publisher) become FeedbackSourceErrors. */
+  private async token(get: () => Promise<string>): Promise<string> {
+    try {
+      return await get();
+    } catch (e) {
+      if (e instanceof FeedbackSourceError) throw e;
+      if (e instanceof WechatTokenError) {
+        if (e.errcode === null) throw new FeedbackSourceError('公众号没有返回 access_token', true, 'malformed', { cause: e });
+        throw this.error(e.errcode, e.errmsg);
+      }
+      const classified = e as { message?: unknown; retryable?: unknown; platformCode?: unknown };
+      if (typeof classified?.retryable === 'boolean') {
+        throw new FeedbackSourceError(String(classified.message), classified.retryable, typeof classified.platformCode === 'string' ? classified.platformCode : undefined, { cause: e });
+      }
+      throw e;
     }
   }
 

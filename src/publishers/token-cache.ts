@@ -35,10 +35,16 @@ export class TokenCache {
 
   /**
    * Renews after the platform rejected `stale`. If another caller already renewed it, the new
-   * token is returned without a second fetch (force refreshes are rationed by some platforms).
+   * token is returned without a fetch. Otherwise the source is first asked without forcing: a
+   * token another holder renewed (another replica, the feedback source) comes back as it is, and
+   * forcing would invalidate it for them (WeChat's stable_token: "强制刷新模式，会导致上次获取的
+   * access_token 失效"), so they would force back and forth. Only when the source answers the same
+   * rejected token is a refresh forced (rationed by WeChat: 20 a day, 30 s apart).
    */
   async refresh(stale: string): Promise<string> {
     if (this.current && this.current.token !== stale) return this.current.token;
+    const current = await this.fetch(false);
+    if (current.token !== stale) return current.token;
     return (await this.fetch(true)).token;
   }
 
@@ -65,6 +71,21 @@ export class TokenCache {
     }
     return this.inflight;
   }
+}
+
+const sharedCaches = new Map<string, TokenCache>();
+
+/**
+ * One cache per key in this process (e.g. a WeChat app: the publisher and the feedback source
+ * then hold the same token). `create` runs for the first caller only.
+ */
+export function sharedTokenCache(key: string, create: () => TokenCache): TokenCache {
+  let cache = sharedCaches.get(key);
+  if (!cache) {
+    cache = create();
+    sharedCaches.set(key, cache);
+  }
+  return cache;
 }
 
 /** What an OAuth-token publisher needs to announce a grant that cannot be renewed here. */

@@ -39,7 +39,8 @@ import {
   reconcilePending,
   requireString,
 } from './http';
-import { TokenCache } from './token-cache';
+import type { TokenCache } from './token-cache';
+import { WechatTokenError, wechatTokenCache } from './wechat-token';
 
 export const WECHAT_DEFAULT_BASE_URL = 'https://api.weixin.qq.com';
 
@@ -126,7 +127,13 @@ export class WechatMpPublisher implements Publisher {
     this.sleep = options.sleep ?? realSleep;
     this.limits = options.limits ?? PLATFORM_LIMITS.wechat;
     this.http = new PlatformHttp({ label: '公众号', timeoutMs: options.timeoutMs, fetchImpl: options.fetchImpl, pacer: options.pacer });
-    this.tokens = new TokenCache((force) => this.fetchToken(force), this.clock);
+    this.tokens = wechatTokenCache({
+      appId: options.appId,
+      appSecret: options.appSecret,
+      baseUrl: this.base,
+      clock: this.clock,
+      post: async (json) => (await this.http.request({ method: 'POST', url: `${this.base}/cgi-bin/stable_token`, json })).body,
+    });
   }
 
   async publish(job: PublishJob): Promise<PublishResult> {
@@ -345,32 +352,37 @@ export class WechatMpPublisher implements Publisher {
     return { status: 'pending', note: `公众号发布中（publish_id=${publishId}）` };
   }
 
-  private async fetchToken(force: boolean) {
-    const res = await this.http.request({
-      method: 'POST',
-      url: `${this.base}/cgi-bin/stable_token`,
-      json: { grant_type: 'client_credential', appid: this.options.appId, secret: this.options.appSecret, force_refresh: force },
-    });
-    const code = Number(field(res.body, 'errcode') ?? 0);
-    if (code !== 0) throw this.error(code, String(field(res.body, 'errmsg') ?? ''));
-    const token = requireString(res.body, '公众号', 'access_token');
-    const expiresIn = Number(field(res.body, 'expires_in') ?? 7200);
-    return { token, expiresAt: this.clock.now().getTime() + expiresIn * 1000 };
-  }
-
   /** Calls an API with the cached token; renews the token once on an expiry code. */
   private async call(path: string, json?: unknown, form?: FormData, query?: Record<string, string>): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
-      const token = await this.tokens.get();
+      const token = await this.token(() => this.tokens.get());
       const res = await this.http.request({ method: 'POST', url: `${this.base}${path}`, query: { ...query, access_token: token }, json, form });
       const code = Number(field(res.body, 'errcode') ?? 0);
       if (Number.isNaN(code)) throw new PublishError('公众号接口返回了无法解析的错误码', true, 'malformed');
       if (code === 0) return res.body;
       if (TOKEN_CODES.has(code) && attempt === 0) {
-        await this.tokens.refresh(token);
+        await this.token(() => this.tokens.refresh(token));
         continue;
       }
       throw this.error(code, String(field(res.body, 'errmsg') ?? ''));
+    }
+  }
+
+  /** Runs a token-cache call; its errors (the shared cache may have been made by the feedback source) become PublishErrors. */
+  private async token(get: () => Promise<string>): Promise<string> {
+    try {
+      return await get();
+    } catch (e) {
+      if (e instanceof PublishError) throw e;
+      if (e instanceof WechatTokenError) {
+        if (e.errcode === null) throw new PublishError('公众号 stable_token 返回了无法解析的内容', true, 'malformed', { cause: e });
+        throw this.error(e.errcode, e.errmsg);
+      }
+      const classified = e as { message?: unknown; retryable?: unknown; platformCode?: unknown };
+      if (typeof classified?.retryable === 'boolean') {
+        throw new PublishError(String(classified.message), classified.retryable, typeof classified.platformCode === 'string' ? classified.platformCode : undefined, { cause: e });
+      }
+      throw e;
     }
   }
 

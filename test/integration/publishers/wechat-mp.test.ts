@@ -2,6 +2,7 @@ import { PublishError } from '../../../src/ports/publisher';
 import { Pacer } from '../../../src/publishers/http';
 import { WechatMpPublisher, parsePublishJobFinishEvent, type WechatMpOptions } from '../../../src/publishers/wechat-mp';
 import type { CredentialProblem } from '../../../src/publishers/http';
+import { WechatFeedbackSource } from '../../../src/feedback-sources/wechat';
 import { FakeWechatMp } from '../../fakes/wechat-mp';
 import { FakeClock, StepStore, expectPublishError, fakeFetchMedia, fakeSleep, makeJob, runLikeCore } from './support';
 
@@ -132,12 +133,37 @@ describe('WechatMpPublisher against the fake 公众号 API', () => {
     expect(fake.calls['/cgi-bin/freepublish/submit']).toBe(1);
   });
 
-  it('renews an expired token with force_refresh and carries on in the same attempt', async () => {
+  it('renews an expired token without forcing (stable_token answers the current one) and carries on in the same attempt', async () => {
     fake.inject('/cgi-bin/draft/add', { kind: 'tokenExpired' });
     const store = new StepStore();
     const result = await publisher().publish(makeJob(store));
     expect(result.status).toBe('published');
-    expect(fake.tokenRequests).toEqual([{ force: false }, { force: true }]);
+    expect(fake.tokenRequests).toEqual([{ force: false }, { force: false }]);
+  });
+
+  it('forces a refresh only when stable_token keeps answering the rejected token', async () => {
+    fake.inject('/cgi-bin/draft/add', { kind: 'errcode', errcode: 40001, errmsg: 'invalid credential' });
+    const result = await publisher().publish(makeJob(new StepStore()));
+    expect(result.status).toBe('published');
+    expect(fake.tokenRequests).toEqual([{ force: false }, { force: false }, { force: true }]);
+  });
+
+  it('a token invalidated by another holder\'s force refresh is re-read, not forced again (no ping-pong), and the feedback source shares the cache', async () => {
+    const p = publisher();
+    await p.publish(makeJob(new StepStore()));
+    // Another replica forces a refresh: the token we hold is no longer valid.
+    await fetch(`${fake.baseUrl}/cgi-bin/stable_token`, {
+      method: 'POST',
+      body: JSON.stringify({ grant_type: 'client_credential', appid: fake.appId, secret: fake.appSecret, force_refresh: true }),
+    });
+    expect((await p.publish(makeJob(new StepStore(), { title: '第二篇' }))).status).toBe('published');
+    const source = new WechatFeedbackSource({ appId: fake.appId, appSecret: fake.appSecret, baseUrl: fake.baseUrl, clock });
+    const msgDataId = fake.published[1]!.msgDataId;
+    fake.comments.set(msgDataId, [{ user_comment_id: 1, create_time: Math.floor(clock.ms / 1000), content: '好', comment_type: 0 }]);
+    const page = await source.fetchComments({ publicationId: 2, platform: 'wechat', account: '', externalId: null, url: null, publishedAt: clock.now(), steps: { wx_msg_data_id: String(msgDataId) } }, null);
+    expect(page.items).toHaveLength(1);
+    // Only the other replica forced; the publisher re-read the current token, the source used the shared one.
+    expect(fake.tokenRequests).toEqual([{ force: false }, { force: true }, { force: false }]);
   });
 
   it('fetches a token once and renews it ahead of expiry', async () => {
