@@ -229,6 +229,13 @@ export class FakeWechatMp extends FakePlatform<WechatFault> {
       case '/datacube/getarticleread':
       case '/datacube/getarticleshare': {
         const b = parseJson(raw);
+        // Documented: end_date is at most yesterday (Beijing time); otherwise "date range error".
+        const yesterday = new Date((this.now() + 8 * 3600 - 86_400) * 1000).toISOString().slice(0, 10);
+        const day = /^\d{4}-\d{2}-\d{2}$/;
+        if (typeof b.begin_date !== 'string' || typeof b.end_date !== 'string' || !day.test(b.begin_date) || !day.test(b.end_date)) {
+          return { errcode: 40097, errmsg: 'invalid args' };
+        }
+        if (b.end_date > yesterday || b.begin_date > b.end_date) return { errcode: 61501, errmsg: 'date range error' };
         return {
           list: this.published.map((p) => ({
             ref_date: b.begin_date,
