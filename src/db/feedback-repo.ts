@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import type { Platform } from '../domain/model';
 import type {
-  CursorRecord, FeedbackRecord, FeedbackRepo, NewFeedback, PostFigures, PublishedPost, RectificationRecord, StatsRecord,
+  CursorRecord, FeedbackCounts, FeedbackRecord, FeedbackRepo, NewFeedback, PostFigures, PublishedPost, RectificationRecord, StatsRecord,
 } from '../ports/feedback';
 import type { OutboundMessage } from '../ports/channel';
 import type { Tx } from '../ports/store';
@@ -43,6 +43,54 @@ export class TypeormFeedbackRepo implements FeedbackRepo {
 
   async feedbackOfPublication(tx: Tx, publicationId: number) {
     return (await em(tx).getRepository(FeedbackEntity).find({ where: { publicationId }, order: { id: 'ASC' } })).map(toFeedback);
+  }
+
+  async feedbackCountsOfPublication(tx: Tx, publicationId: number): Promise<FeedbackCounts> {
+    const has = (kind: string) => `SUM(CASE WHEN f.flags LIKE '%"${kind}"%' THEN 1 ELSE 0 END)`;
+    const rows = await em(tx)
+      .createQueryBuilder()
+      .select('f.source', 'source')
+      .addSelect('f.sentiment', 'sentiment')
+      .addSelect('COUNT(*)', 'n')
+      .addSelect("SUM(CASE WHEN f.flags <> '[]' THEN 1 ELSE 0 END)", 'flagged')
+      .addSelect(has('error_report'), 'error_report')
+      .addSelect(has('complaint'), 'complaint')
+      .addSelect(has('question'), 'question')
+      .from(FeedbackEntity, 'f')
+      .where('f.publication_id = :publicationId', { publicationId })
+      .groupBy('f.source')
+      .addGroupBy('f.sentiment')
+      .getRawMany<Record<'source' | 'sentiment' | 'n' | 'flagged' | 'error_report' | 'complaint' | 'question', string | number | null>>();
+    const counts: FeedbackCounts = { volume: 0, bySource: {}, sentiment: { positive: 0, neutral: 0, negative: 0 }, flagged: 0, flagKinds: { error_report: 0, complaint: 0, question: 0 } };
+    for (const r of rows) {
+      const n = Number(r.n);
+      const source = String(r.source);
+      counts.volume += n;
+      counts.bySource[source] = (counts.bySource[source] ?? 0) + n;
+      const label = String(r.sentiment);
+      if (label === 'positive' || label === 'neutral' || label === 'negative') counts.sentiment[label] += n;
+      counts.flagged += Number(r.flagged ?? 0);
+      for (const k of ['error_report', 'complaint', 'question'] as const) counts.flagKinds[k] += Number(r[k] ?? 0);
+    }
+    return counts;
+  }
+
+  async feedbackSampleOfPublication(tx: Tx, publicationId: number, limits: { recent: number; negative: number; flagged: number }) {
+    const repo = em(tx).getRepository(FeedbackEntity);
+    const of = () => repo.createQueryBuilder('f').where('f.publication_id = :publicationId', { publicationId });
+    const recent = await of().orderBy('f.created_at', 'DESC').addOrderBy('f.id', 'DESC').limit(limits.recent).getMany();
+    const negative = await of().andWhere("f.sentiment = 'negative'").orderBy('f.score', 'ASC').addOrderBy('f.id', 'ASC').limit(limits.negative).getMany();
+    const flagged = await of()
+      .andWhere("f.flags <> '[]'")
+      .addSelect(`CASE WHEN f.flags LIKE '%"error_report"%' THEN 0 WHEN f.flags LIKE '%"complaint"%' THEN 1 ELSE 2 END`, 'flag_rank')
+      .orderBy('flag_rank', 'ASC')
+      .addOrderBy('f.created_at', 'ASC')
+      .addOrderBy('f.id', 'ASC')
+      .limit(limits.flagged)
+      .getMany();
+    const byId = new Map<number, FeedbackRecord>();
+    for (const r of [...recent, ...negative, ...flagged]) if (!byId.has(Number(r.id))) byId.set(Number(r.id), toFeedback(r));
+    return [...byId.values()];
   }
 
   async publishedBetween(tx: Tx, from: Date, to: Date): Promise<PublishedPost[]> {
@@ -196,6 +244,18 @@ export class TypeormFeedbackRepo implements FeedbackRepo {
   async openRectificationOf(tx: Tx, feedbackId: number) {
     const r = await em(tx).getRepository(RectificationEntity).findOne({ where: { feedbackId, state: 'open' }, order: { id: 'ASC' } });
     return r ? toRectification(r) : null;
+  }
+
+  async openRectificationFeedbackIds(tx: Tx, feedbackIds: readonly number[]) {
+    const ids = [...new Set(feedbackIds.filter((id) => Number.isSafeInteger(id)))];
+    if (!ids.length) return new Set<number>();
+    const rows = await em(tx)
+      .createQueryBuilder()
+      .select('r.feedback_id', 'feedbackId')
+      .from(RectificationEntity, 'r')
+      .where("r.state = 'open' AND r.feedback_id IN (:...ids)", { ids })
+      .getRawMany<{ feedbackId: number | string }>();
+    return new Set(rows.map((r) => Number(r.feedbackId)));
   }
 
   async closeRectification(tx: Tx, id: number, by: string, note: string, now: Date) {

@@ -85,6 +85,17 @@ export interface FeedbackRecord {
 
 export type NewFeedback = Omit<FeedbackRecord, 'id'>;
 
+/** A publication's feedback counted in the database. */
+export interface FeedbackCounts {
+  volume: number;
+  bySource: Record<string, number>;
+  sentiment: { positive: number; neutral: number; negative: number };
+  /** Items with at least one flag. */
+  flagged: number;
+  /** Items with a flag of each kind. */
+  flagKinds: { error_report: number; complaint: number; question: number };
+}
+
 export interface CursorRecord {
   id: number;
   publicationId: number;
@@ -134,7 +145,16 @@ export interface FeedbackRepo {
   /** Stores an item unless (source, externalId) exists; returns the new id, or null for a duplicate. */
   insertFeedback(tx: Tx, item: NewFeedback): Promise<number | null>;
   getFeedback(tx: Tx, id: number): Promise<FeedbackRecord | null>;
+  /** Every item of a publication (tests and tools; the summary reads counts and a sample instead). */
   feedbackOfPublication(tx: Tx, publicationId: number): Promise<FeedbackRecord[]>;
+  /** Counts over all of a publication's items, in SQL. */
+  feedbackCountsOfPublication(tx: Tx, publicationId: number): Promise<FeedbackCounts>;
+  /**
+   * A bounded sample of a publication's items, each once: the `recent` latest, the `negative`
+   * most negative, and `flagged` flagged items (error reports first, then complaints, then
+   * questions; earliest first within a kind, as the summary lists them).
+   */
+  feedbackSampleOfPublication(tx: Tx, publicationId: number, limits: { recent: number; negative: number; flagged: number }): Promise<FeedbackRecord[]>;
 
   /** Published publications with publishedAt in [from, to). */
   publishedBetween(tx: Tx, from: Date, to: Date): Promise<PublishedPost[]>;
@@ -163,6 +183,8 @@ export interface FeedbackRepo {
   insertRectification(tx: Tx, r: Omit<RectificationRecord, 'id' | 'closingNote' | 'closedBy' | 'closedAt' | 'state'>): Promise<RectificationRecord | null>;
   getRectification(tx: Tx, id: number): Promise<RectificationRecord | null>;
   openRectificationOf(tx: Tx, feedbackId: number): Promise<RectificationRecord | null>;
+  /** Of these feedback items, those with an open rectification item (one query). */
+  openRectificationFeedbackIds(tx: Tx, feedbackIds: readonly number[]): Promise<Set<number>>;
   /** Closes an open item; false when it was closed already. */
   closeRectification(tx: Tx, id: number, by: string, note: string, now: Date): Promise<boolean>;
   /** Open items due before `before`. */

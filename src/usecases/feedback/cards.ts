@@ -39,6 +39,8 @@ export function feedbackSummaryCard(args: {
   summary: FeedbackSummary;
   /** Feedback ids that already have an open rectification item (no button). */
   rectified: ReadonlySet<number>;
+  /** Flagged items in all (counted in SQL) when `summary` was made from a sample; else those of `summary`. */
+  flaggedTotal?: number;
 }): CardBody {
   const { summary: s } = args;
   const sources = Object.entries(s.bySource)
@@ -49,6 +51,7 @@ export function feedbackSummaryCard(args: {
   const seen = new Set<string>();
   const rows = s.flagged.filter((f) => (seen.has(String(f.id)) ? false : (seen.add(String(f.id)), true)));
   const shown = rows.slice(0, MAX_FLAGGED_SHOWN);
+  const total = Math.max(args.flaggedTotal ?? 0, rows.length);
   const representative = (['negative', 'positive'] as const)
     .map((k) => s.representative[k])
     .filter((r) => r !== undefined)
@@ -73,8 +76,8 @@ export function feedbackSummaryCard(args: {
         open: !args.rectified.has(Number(f.id)),
         value: { a: 'rectify_open', f: Number(f.id) },
       })),
-      flaggedTotal: rows.length,
-      moreFlagged: rows.length > shown.length ? `另有 ${rows.length - shown.length} 条未列出。` : '',
+      flaggedTotal: total,
+      moreFlagged: total > shown.length ? `另有 ${total - shown.length} 条未列出。` : '',
       color: s.flaggedCounts.error_report > 0 ? 'red' : rows.length > 0 ? 'orange' : 'green',
     },
   };

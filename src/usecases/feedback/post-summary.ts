@@ -5,6 +5,12 @@ import { feedbackSummaryCard, platformLabel } from './cards';
 import type { FeedbackDeps } from './deps';
 
 export const summaryKey = (publicationId: number) => `summary:pub:${publicationId}`;
+/**
+ * The comments a summary reads: the latest, the most negative, and the flagged ones in the order the
+ * card lists them (error reports first, earliest first), each once: at most 1,200, however many a
+ * post has. Counts (volume, sources, sentiment, flags) are over all of them, in SQL.
+ */
+const SAMPLE = { recent: 500, negative: 200, flagged: 500 };
 /** Posts older than this past their summary time are not summarised any more (e.g. on a first start). */
 const CATCH_UP_MS = 7 * 86_400_000;
 
@@ -26,13 +32,17 @@ export async function postSummaries(deps: Deps, fb: FeedbackDeps): Promise<numbe
       if (!chat) return false; // posted once a working-group chat is bound
       if (!(await fb.repo.claimReminder(tx, summaryKey(p.id), now))) return false;
       const rev = await tx.getRevision(draft.id, (await tx.getPublication(p.id))?.revision ?? draft.revision);
-      const items = await fb.repo.feedbackOfPublication(tx, p.id);
-      const summary = summariseFeedback(items.map((f) => ({ id: f.id, text: f.text, createdAt: f.createdAt, source: f.source })), { maxFlagged: 500 });
-      const rectified = new Set<number>();
-      for (const f of summary.flagged) if (await fb.repo.openRectificationOf(tx, Number(f.id))) rectified.add(Number(f.id));
+      // Counted in SQL; texts (themes, representative and flagged comments) from a bounded sample.
+      const counts = await fb.repo.feedbackCountsOfPublication(tx, p.id);
+      const sample = counts.volume > 0 ? await fb.repo.feedbackSampleOfPublication(tx, p.id, SAMPLE) : [];
+      const sampled = summariseFeedback(sample.map((f) => ({ id: f.id, text: f.text, createdAt: f.createdAt, source: f.source })), { maxFlagged: SAMPLE.flagged });
+      // A small post is read whole: its summary is the items' own. A larger one takes its counts from SQL.
+      const whole = sample.length >= counts.volume;
+      const summary = whole ? sampled : { ...sampled, volume: counts.volume, bySource: counts.bySource, sentiment: counts.sentiment, flaggedCounts: { ...counts.flagKinds } };
+      const rectified = await fb.repo.openRectificationFeedbackIds(tx, summary.flagged.map((f) => Number(f.id)));
       const card = feedbackSummaryCard({
         no: draft.id, title: rev?.title ?? '', platform: platformLabel(p.platform) + (p.account ? `（${p.account}）` : ''), publishedAt: p.publishedAt, until: now,
-        zone: deps.zone, figures: await fb.repo.getStats(tx, p.id), summary, rectified,
+        zone: deps.zone, figures: await fb.repo.getStats(tx, p.id), summary, rectified, ...(whole ? {} : { flaggedTotal: counts.flagged }),
       });
       await tell(tx, draft.channel, { kind: 'chat', id: chat }, card, summaryKey(p.id));
       await tx.audit({ actor: 'system', action: 'feedback_summary_posted', subject: `publication:${p.id}`, detail: { draft: draft.id, volume: summary.volume, flagged: summary.flagged.length } });

@@ -57,16 +57,18 @@ describe('feedback collection', () => {
     expect(masked.text).toBe('我叫张*，电话***********，身份证******************，想咨询报名。');
     expect(rows.map((r) => r.text).join('\n')).not.toMatch(/13812345678|110101199003074514|张三/);
 
-    // The figures from datacube.
-    const stats = await w.app.dataSource.getRepository(PostStatsEntity).findOneByOrFail({ publicationId: pubId });
-    expect(stats).toMatchObject({ reads: 100, shares: 5 });
-
     // An hour later: only the new comments, from where the cursor stands.
     seedWechatComments(w.wechat, msgDataId, ['新留言一', '新留言二'], 121);
     w.clock.advance(HOUR);
     await w.app.runJob('feedback-collect');
     expect(commentCalls().slice(4).map((r) => r.body?.begin)).toEqual([120]);
     expect(await w.feedbackRows(pubId)).toHaveLength(122);
+
+    // The figures from datacube (which serves a day's figures from the day after at the latest).
+    w.clock.advance(24 * HOUR);
+    await w.app.runJob('feedback-collect');
+    const stats = await w.app.dataSource.getRepository(PostStatsEntity).findOneByOrFail({ publicationId: pubId });
+    expect(stats).toMatchObject({ reads: 100, shares: 5 });
   });
 
   it('follows Weibo comments with since_id and figures from statuses/count, and Kuaishou figures from photo/info', async () => {
@@ -213,6 +215,8 @@ describe('feedback collection when the figures fail', () => {
     const { no, pubId } = await w.publish('数据权限测试');
     const msgDataId = Number((await w.publication(pubId)).steps.wx_msg_data_id);
     seedWechatComments(w.wechat, msgDataId, ['第一条留言']);
+    // The day after publishing: datacube has the publishing day's figures by then.
+    w.clock.advance(24 * HOUR);
     w.wechat.inject('/datacube/getarticletotaldetail', { kind: 'errcode', errcode: 48001, errmsg: 'api unauthorized' }, 2);
 
     await w.app.runJob('feedback-collect');

@@ -63,6 +63,8 @@ describe('feedback summary and rectification', () => {
     expect(await summaries()).toHaveLength(0);
 
     w.clock.advance(HOUR + 10 * 60_000); // 2026-12-01 10:10 local
+    // A collection run the next day: WeChat's datacube serves a day's figures from the day after.
+    await w.app.runJob('feedback-collect');
     await w.app.runJob('feedback-summary');
     const cards = await summaries();
     expect(cards).toHaveLength(1);
