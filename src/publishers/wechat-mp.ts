@@ -38,6 +38,7 @@ import {
   realSleep,
   reconcilePending,
   requireString,
+  uploadTimeoutMs,
 } from './http';
 import type { TokenCache } from './token-cache';
 import { WechatTokenError, wechatTokenCache } from './wechat-token';
@@ -99,6 +100,9 @@ const CODE_REASONS: Record<number, string> = {
   61004: '服务器 IP 不在公众号接口白名单中',
   89503: '此次调用需要管理员确认',
 };
+
+/** Cover images (material/add_material): at most 10 MB. */
+const COVER_BYTES_MAX = 10 * 1024 * 1024;
 
 const PUBLISH_STATUS_REASONS: Record<number, string> = {
   2: '公众号原创校验未通过',
@@ -218,7 +222,7 @@ export class WechatMpPublisher implements Publisher {
     const load = async (ref: MediaRef) => {
       let f = files.get(ref.key);
       if (!f) {
-        f = await this.options.fetchMedia(ref);
+        f = await this.options.fetchMedia(ref, { maxBytes: COVER_BYTES_MAX });
         files.set(ref.key, f);
       }
       return f;
@@ -229,7 +233,7 @@ export class WechatMpPublisher implements Publisher {
         this.checkBodyImage(file);
         const form = new FormData();
         form.append('media', filePart(file), file.name || 'image.jpg');
-        const res = await this.call('/cgi-bin/media/uploadimg', undefined, form);
+        const res = await this.call('/cgi-bin/media/uploadimg', undefined, form, undefined, uploadTimeoutMs(file.bytes.length, this.options.timeoutMs));
         return requireString(res, '公众号', 'url');
       });
       urls.set(ref.key, url);
@@ -242,10 +246,10 @@ export class WechatMpPublisher implements Publisher {
         throw new PublishError('公众号文章需要封面图：稿件没有图片，也未配置默认封面（WECHAT_MP_DEFAULT_THUMB_MEDIA_ID）', false, 'cover_missing');
       }
       const file = await load(cover);
-      if (file.bytes.length > 10 * 1024 * 1024) throw new PublishError(`封面图 ${file.name} 超过 10 MB`, false, 'cover_too_large');
+      if (file.bytes.length > COVER_BYTES_MAX) throw new PublishError(`封面图 ${file.name} 超过 10 MB`, false, 'cover_too_large');
       const form = new FormData();
       form.append('media', filePart(file), file.name || 'cover.jpg');
-      const res = await this.call('/cgi-bin/material/add_material', undefined, form, { type: 'image' });
+      const res = await this.call('/cgi-bin/material/add_material', undefined, form, { type: 'image' }, uploadTimeoutMs(file.bytes.length, this.options.timeoutMs));
       return requireString(res, '公众号', 'media_id');
     });
 
@@ -353,10 +357,10 @@ export class WechatMpPublisher implements Publisher {
   }
 
   /** Calls an API with the cached token; renews the token once on an expiry code. */
-  private async call(path: string, json?: unknown, form?: FormData, query?: Record<string, string>): Promise<unknown> {
+  private async call(path: string, json?: unknown, form?: FormData, query?: Record<string, string>, timeoutMs?: number): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       const token = await this.token(() => this.tokens.get());
-      const res = await this.http.request({ method: 'POST', url: `${this.base}${path}`, query: { ...query, access_token: token }, json, form });
+      const res = await this.http.request({ method: 'POST', url: `${this.base}${path}`, query: { ...query, access_token: token }, json, form, timeoutMs });
       const code = Number(field(res.body, 'errcode') ?? 0);
       if (Number.isNaN(code)) throw new PublishError('公众号接口返回了无法解析的错误码', true, 'malformed');
       if (code === 0) return res.body;

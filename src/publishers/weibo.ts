@@ -151,7 +151,7 @@ export class WeiboPublisher implements Publisher {
       if (wait) return wait;
     }
     const picRef = job.media.find((m) => m.kind === 'image');
-    const pic = picRef ? await this.options.fetchMedia(picRef) : undefined;
+    const pic = picRef ? await this.options.fetchMedia(picRef, { maxBytes: this.limits.imageBytesMax }) : undefined;
     if (pic && this.limits.imageTypes && !this.limits.imageTypes.includes(pic.contentType.split(';')[0]!.trim().toLowerCase())) {
       throw new PublishError(`微博配图只支持 JPG/PNG/GIF：${pic.name}（${pic.contentType || '未知格式'}）`, false, 'image_type');
     }
