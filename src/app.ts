@@ -18,8 +18,7 @@ import { systemClock, type Clock } from './ports/clock';
 import type { Publisher } from './ports/publisher';
 import { createPublisherRouting } from './publishers/routing';
 import { createPlatformPublishers } from './publishers/registry';
-import type { MediaFile } from './publishers/http';
-import type { MediaRef } from './domain/model';
+import { createMediaFetcher } from './media-fetcher';
 import { announceCredentialProblem } from './usecases/credentials';
 import { platformPublishFinished } from './usecases/platform-events';
 import { createWechatMpCallbackRouter } from './http/wechat-mp-callback';
@@ -100,20 +99,8 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
     },
   };
 
-  // Media of a draft: a URL is downloaded, a Feishu image key is fetched through the message it came with.
   let feishu: FeishuChannel | undefined;
-  const fetchMedia = async (ref: MediaRef): Promise<MediaFile> => {
-    if (/^https?:\/\//.test(ref.key)) {
-      const res = await fetch(ref.key, { signal: AbortSignal.timeout(20_000) });
-      if (!res.ok) throw new Error(`素材下载失败：HTTP ${res.status}`);
-      return { bytes: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? 'application/octet-stream', name: ref.name ?? ref.key.split('/').pop() ?? 'media' };
-    }
-    if (feishu && ref.source) {
-      const bytes = await feishu.fetchResource(ref.source, ref.key, ref.kind === 'image' ? 'image' : 'file');
-      return { bytes, contentType: sniffImageType(bytes), name: ref.name ?? `${ref.key}.${sniffImageType(bytes).split('/')[1]}` };
-    }
-    throw new Error(`素材 ${ref.key} 无法获取（不是链接，也不是飞书消息中的图片）`);
-  };
+  const fetchMedia = createMediaFetcher(() => feishu);
   const platforms = createPlatformPublishers(config.env, {
     fetchMedia,
     clock,
@@ -281,10 +268,3 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
   };
 }
 
-/** The image type from its first bytes (Feishu resources come without a reliable content type). */
-function sniffImageType(bytes: Buffer): string {
-  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) return 'image/jpeg';
-  if (bytes.subarray(0, 4).toString('latin1') === 'GIF8') return 'image/gif';
-  return 'application/octet-stream';
-}
