@@ -67,7 +67,7 @@ export const DraftEntity = new EntitySchema<DraftRow>({
 
 export interface RevisionRow {
   id: number; draftId: number; n: number; title: string; body: string; media: unknown; findings: unknown;
-  contentHash: string; createdBy: string; createdAt: Date;
+  contentHash: string; createdBy: string; createdAt: Date; source: string | null;
 }
 export const RevisionEntity = new EntitySchema<RevisionRow>({
   name: 'revision',
@@ -82,6 +82,7 @@ export const RevisionEntity = new EntitySchema<RevisionRow>({
     contentHash: { ...str(64), name: 'content_hash' },
     createdBy: { ...str(100), name: 'created_by' },
     createdAt: { ...time(), name: 'created_at' },
+    source: str(200, true),
   },
 });
 

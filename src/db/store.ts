@@ -32,7 +32,7 @@ const toDraft = (r: DraftRow): DraftRecord => ({
 });
 const toRevision = (r: RevisionRow): RevisionRecord => ({
   draftId: r.draftId, n: r.n, title: r.title, body: r.body, media: r.media as MediaRef[], findings: r.findings as Finding[],
-  contentHash: r.contentHash, createdBy: r.createdBy, createdAt: r.createdAt,
+  contentHash: r.contentHash, createdBy: r.createdBy, createdAt: r.createdAt, source: r.source,
 });
 const toDecision = (r: DecisionRow): DecisionRecord => ({
   draftId: r.draftId, revision: r.revision, step: r.step, role: r.role as Role, deciderId: r.deciderId, verdict: r.verdict as Verdict,
@@ -120,9 +120,13 @@ class TypeormTx implements Tx {
   }
 
   async insertRevision(r: Omit<RevisionRecord, 'createdAt'>) {
-    const row = { ...r, createdAt: this.now() };
+    const row = { ...r, source: r.source ?? null, createdAt: this.now() };
     await this.repo(RevisionEntity).insert(row);
     return row;
+  }
+  async revisionBySource(source: string) {
+    const r = await this.repo(RevisionEntity).findOneBy({ source });
+    return r ? toRevision(r) : null;
   }
   async getRevision(draftId: number, n: number) {
     const r = await this.repo(RevisionEntity).findOneBy({ draftId, n });

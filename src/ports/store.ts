@@ -31,6 +31,8 @@ export interface RevisionRecord {
   contentHash: string;
   createdBy: string;
   createdAt: Date;
+  /** The event the revision came from, when it came from one (unique). */
+  source?: string | null;
 }
 
 export type Verdict = 'approve' | 'changes' | 'reject';
@@ -118,6 +120,8 @@ export interface Tx {
 
   insertRevision(r: Omit<RevisionRecord, 'createdAt'>): Promise<RevisionRecord>;
   getRevision(draftId: number, n: number): Promise<RevisionRecord | null>;
+  /** The revision created from this event, if any (the event was handled before). */
+  revisionBySource(source: string): Promise<RevisionRecord | null>;
 
   /** Returns false when a decision for (draft, revision, step) exists already. */
   insertDecision(d: Omit<DecisionRecord, 'createdAt'>): Promise<boolean>;

@@ -20,23 +20,24 @@ import { maskPersonalData, parseOptions, reviseDraft, submitDraft } from './subm
 export async function handleMessage(deps: Deps, msg: InboundMessage): Promise<void> {
   const replyTo: Recipient = { kind: 'reply', messageId: msg.messageId };
   const base = { channel: msg.channel, senderId: msg.senderId, replyTo };
+  const source = `event:${msg.channel}:${msg.eventId}`;
   try {
     if (msg.title !== undefined && msg.title.trim() !== '' && !msg.text.trim().startsWith('/')) {
       // A rich-text post: its title and content are the draft; field lines still apply.
       const fields = parseDraftLines(msg.text.replace(/^\s*(投稿|\/submit)\s*/i, '').split(/\r?\n/), parseOptions(deps), msg.title);
-      await submitDraft(deps, { ...base, fields, media: msg.images.map((key) => ({ kind: 'image' as const, key, source: msg.messageId })) });
+      await submitDraft(deps, { ...base, fields, source, media: msg.images.map((key) => ({ kind: 'image' as const, key, source: msg.messageId })) });
       return;
     }
     for (const ext of deps.extensions) if (ext.onMessage && (await ext.onMessage(deps, msg))) return;
     const cmd = parseCommand(msg.text);
     switch (cmd.name) {
       case 'submit':
-        await submitDraft(deps, { ...base, text: cmd.text, media: msg.images.map((key) => ({ kind: 'image' as const, key, source: msg.messageId })) });
+        await submitDraft(deps, { ...base, text: cmd.text, source, media: msg.images.map((key) => ({ kind: 'image' as const, key, source: msg.messageId })) });
         return;
       case 'new':
         return await sendNewForm(deps, { channel: msg.channel, replyTo });
       case 'revise':
-        await reviseDraft(deps, { ...base, no: cmd.no, text: cmd.text });
+        await reviseDraft(deps, { ...base, no: cmd.no, text: cmd.text, source });
         return;
       case 'status':
         return await showStatus(deps, { ...base, no: cmd.no });

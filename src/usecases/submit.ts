@@ -22,6 +22,8 @@ export interface SubmitInput {
   text?: string;
   fields?: ParseResult;
   media?: MediaRef[];
+  /** The event this submission came from: handled again (after a crash), it finds the draft instead. */
+  source?: string;
 }
 
 const hash = (title: string, body: string) => createHash('sha256').update(`${title}\n\0${body}`).digest('hex');
@@ -52,6 +54,8 @@ export function parseOptions(deps: Deps) {
 /** 信息采集: a liaison's draft becomes draft #n, revision 1, waiting for the first approval step. */
 export async function submitDraft(deps: Deps, input: SubmitInput): Promise<DraftRecord | null> {
   return deps.store.transaction(async (tx) => {
+    const seen = input.source ? await tx.revisionBySource(input.source) : null;
+    if (seen) return tx.getDraft(seen.draftId);
     const member = await tx.getMember(input.senderId);
     if (!canSubmit(member) || !member) {
       await tell(tx, input.channel, input.replyTo, { kind: 'text', text: '你还不在新媒体工作名单中，暂时不能投稿。请联系工作小组组长把你加入名单。' });
@@ -74,7 +78,7 @@ export async function submitDraft(deps: Deps, input: SubmitInput): Promise<Draft
       channel: input.channel, authorId: member.id, department: member.department, category: f.category, targets: f.targets,
       publishAt: f.publishAt ?? null, state, revision: 1, step: 0,
     });
-    const rev = await tx.insertRevision({ draftId: draft.id, n: 1, title: f.title, body: f.body, media, findings, contentHash: hash(f.title, f.body), createdBy: member.id });
+    const rev = await tx.insertRevision({ draftId: draft.id, n: 1, title: f.title, body: f.body, media, findings, contentHash: hash(f.title, f.body), createdBy: member.id, source: input.source ?? null });
     await tx.audit({ actor: member.id, action: 'submit', subject: `draft:${draft.id}`, fromState: null, toState: state, revision: 1 });
     const { view } = await viewOf(tx, deps, draft, rev);
     await tell(tx, input.channel, input.replyTo, receiptCard(view, findings, nextStepText(deps, f)));
@@ -95,11 +99,15 @@ export interface ReviseInput {
   keepTargets?: boolean;
   /** Refuse when the draft has moved past this revision meanwhile (one-tap masking). */
   expectedRevision?: number;
+  /** The event this revision came from (see `SubmitInput.source`). */
+  source?: string;
 }
 
 /** A new revision: the approval chain starts again from its first step; earlier cards are marked outdated. */
 export async function reviseDraft(deps: Deps, input: ReviseInput): Promise<DraftRecord> {
   return deps.store.transaction(async (tx) => {
+    const seen = input.source ? await tx.revisionBySource(input.source) : null;
+    if (seen) return (await tx.getDraft(seen.draftId))!;
     const member = await tx.getMember(input.senderId);
     const draft = await tx.getDraft(input.no);
     if (!draft) throw new AppError('not_found', `没有编号为 #${input.no} 的稿件。`);
@@ -121,7 +129,7 @@ export async function reviseDraft(deps: Deps, input: ReviseInput): Promise<Draft
     const findings = precheck(deps, { title: f.title, body: f.body, media }, targets);
     const n = draft.revision + 1;
     const oldStep = draft.step;
-    const rev = await tx.insertRevision({ draftId: draft.id, n, title: f.title, body: f.body, media, findings, contentHash: hash(f.title, f.body), createdBy: input.senderId });
+    const rev = await tx.insertRevision({ draftId: draft.id, n, title: f.title, body: f.body, media, findings, contentHash: hash(f.title, f.body), createdBy: input.senderId, source: input.source ?? null });
     const updated = await tx.updateDraft(draft, { state, revision: n, step: 0, ...(f.publishAt ? { publishAt: f.publishAt } : {}) });
     await tx.audit({ actor: input.senderId, action: 'revise', subject: `draft:${draft.id}`, fromState: draft.state, toState: state, revision: n });
     if (draft.state === 'in_review') await closeApprovalCards(tx, deps, draft, draft.revision, oldStep, `已有新版本（第 ${n} 版），本版本不再审核。`);

@@ -232,6 +232,18 @@ describe('core loop (sandbox channel, webhook publisher)', () => {
     expect(undelivered[0].text).toContain('「receipt」卡片');
   });
 
+  it('handles the same event twice (a crash after the work, before the inbox row was closed) as one draft', async () => {
+    const { handleMessage } = await import('../../src/usecases/router');
+    const { RevisionEntity } = await import('../../src/db/entities');
+    const event = {
+      type: 'message' as const, channel: 'sandbox' as const, eventId: 'ev-twice-1', messageId: 'om_twice_1', chatId: 'oc_sandbox_p2p_ou_sandbox_liaison', chatType: 'p2p' as const,
+      senderId: LIAISON, text: '投稿\n只应收下一次的稿件\n正文', images: [], mentions: [], mentionsBot: false, createdAt: clock.now(),
+    };
+    await handleMessage(app.deps, event);
+    await handleMessage(app.deps, event);
+    expect(await app.dataSource.getRepository(RevisionEntity).countBy({ title: '只应收下一次的稿件' })).toBe(1);
+  });
+
   it('accepts a /new form once, however often it is submitted', async () => {
     await client.say(LIAISON, '/new');
     await app.settle();
