@@ -89,6 +89,3 @@ export function transition(from: DraftState | null, action: DraftAction): DraftS
 }
 
 export const canTransition = (from: DraftState | null, action: DraftAction): boolean => TRANSITIONS[action].from.includes(from);
-
-/** States in which nothing more will happen without a person starting something new. */
-export const isFinal = (s: DraftState): boolean => s === 'rejected' || s === 'withdrawn' || s === 'published';

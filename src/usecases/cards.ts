@@ -20,7 +20,7 @@ export function md(text: string): string {
 }
 
 /** A URL safe inside a markdown link: parentheses and spaces encoded. */
-export const linkUrl = (url: string): string => url.replace(/[()\s]/g, (c) => encodeURIComponent(c));
+const linkUrl = (url: string): string => url.replace(/[()\s]/g, (c) => encodeURIComponent(c));
 
 export const targetLabel = (t: { platform: keyof typeof PLATFORM_LABELS; account?: string }): string =>
   t.account ? `${PLATFORM_LABELS[t.platform]}（${t.account}）` : PLATFORM_LABELS[t.platform];
