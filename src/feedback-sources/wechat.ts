@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../ports/clock';
 import { FeedbackSourceError, type CommentPage, type FeedbackPost, type FeedbackSource, type PostFigures } from '../ports/feedback';
 import type { TokenCache } from '../publishers/token-cache';
-import { WechatTokenError, wechatTokenCache } from '../publishers/wechat-token';
+import { WECHAT_TOKEN_CODES, WechatApiError, WechatTokenError, callWechatApi, wechatTokenCache } from '../publishers/wechat-token';
 import { SourceHttp, count, field } from './http';
 
 export interface WechatSourceOptions {
@@ -28,7 +28,6 @@ export interface WechatSourceOptions {
 const DEFAULT_ZONE = 'Asia/Shanghai';
 /** datacube: "date range error". */
 const DATE_RANGE_ERROR = '61501';
-const TOKEN_CODES = new Set([40001, 40014, 42001]);
 const RETRYABLE_CODES = new Set([-1, 45009, 45011, 45035]);
 const REASONS: Record<number, string> = {
   48001: '公众号没有留言管理接口的权限',
@@ -120,31 +119,21 @@ export class WechatFeedbackSource implements FeedbackSource {
     };
   }
 
+  /** Calls an API with the shared token (renewed once on an expiry code); every failure becomes a FeedbackSourceError. */
   private async call(path: string, json: unknown): Promise<unknown> {
-    for (let attempt = 0; ; attempt++) {
-      const token = await this.token(() => this.tokens.get());
-      const res = await this.http.request({ method: 'POST', url: `${this.base}${path}`, query: { access_token: token }, json });
-      const code = Number(field(res.body, 'errcode') ?? 0);
-      if (Number.isNaN(code)) throw new FeedbackSourceError('公众号接口返回了无法解析的错误码', true, 'malformed');
-      if (code === 0) return res.body;
-      if (TOKEN_CODES.has(code) && attempt === 0) {
-        await this.token(() => this.tokens.refresh(token));
-        continue;
-      }
-      throw this.error(code, String(field(res.body, 'errmsg') ?? ''));
-    }
-  }
-
-  /** Runs a token-cache call; its errors (the shared cache may have been made by the publisher) become FeedbackSourceErrors. */
-  private async token(get: () => Promise<string>): Promise<string> {
     try {
-      return await get();
+      return await callWechatApi(this.tokens, async (token) => (await this.http.request({ method: 'POST', url: `${this.base}${path}`, query: { access_token: token }, json })).body);
     } catch (e) {
       if (e instanceof FeedbackSourceError) throw e;
+      if (e instanceof WechatApiError) {
+        if (e.errcode === null) throw new FeedbackSourceError('公众号接口返回了无法解析的错误码', true, 'malformed', { cause: e });
+        throw this.error(e.errcode, e.errmsg);
+      }
       if (e instanceof WechatTokenError) {
         if (e.errcode === null) throw new FeedbackSourceError('公众号没有返回 access_token', true, 'malformed', { cause: e });
         throw this.error(e.errcode, e.errmsg);
       }
+      // An error classified by the other holder of the shared token cache (the publisher).
       const classified = e as { message?: unknown; retryable?: unknown; platformCode?: unknown };
       if (typeof classified?.retryable === 'boolean') {
         throw new FeedbackSourceError(String(classified.message), classified.retryable, typeof classified.platformCode === 'string' ? classified.platformCode : undefined, { cause: e });
@@ -155,6 +144,6 @@ export class WechatFeedbackSource implements FeedbackSource {
 
   private error(code: number, errmsg: string): FeedbackSourceError {
     const reason = REASONS[code] ?? `公众号接口错误：${errmsg || '未说明原因'}`;
-    return new FeedbackSourceError(`${reason}（errcode=${code}）`, RETRYABLE_CODES.has(code) || TOKEN_CODES.has(code), String(code));
+    return new FeedbackSourceError(`${reason}（errcode=${code}）`, RETRYABLE_CODES.has(code) || WECHAT_TOKEN_CODES.has(code), String(code));
   }
 }

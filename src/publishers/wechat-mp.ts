@@ -41,7 +41,7 @@ import {
   uploadTimeoutMs,
 } from './http';
 import type { TokenCache } from './token-cache';
-import { WechatTokenError, wechatTokenCache } from './wechat-token';
+import { WECHAT_TOKEN_CODES, WechatApiError, WechatTokenError, callWechatApi, wechatTokenCache } from './wechat-token';
 
 export const WECHAT_DEFAULT_BASE_URL = 'https://api.weixin.qq.com';
 
@@ -74,7 +74,6 @@ export interface WechatMpOptions {
 }
 
 /** Token codes: invalid credential, invalid token, token expired. */
-const TOKEN_CODES = new Set([40001, 40014, 42001]);
 /** System busy and frequency limits: worth retrying later. */
 const RETRYABLE_CODES = new Set([-1, 45009, 45011, 45035]);
 /** Credentials that cannot work until a person acts. */
@@ -356,32 +355,21 @@ export class WechatMpPublisher implements Publisher {
     return { status: 'pending', note: `公众号发布中（publish_id=${publishId}）` };
   }
 
-  /** Calls an API with the cached token; renews the token once on an expiry code. */
+  /** Calls an API with the cached token (renewed once on an expiry code); every failure becomes a PublishError. */
   private async call(path: string, json?: unknown, form?: FormData, query?: Record<string, string>, timeoutMs?: number): Promise<unknown> {
-    for (let attempt = 0; ; attempt++) {
-      const token = await this.token(() => this.tokens.get());
-      const res = await this.http.request({ method: 'POST', url: `${this.base}${path}`, query: { ...query, access_token: token }, json, form, timeoutMs });
-      const code = Number(field(res.body, 'errcode') ?? 0);
-      if (Number.isNaN(code)) throw new PublishError('公众号接口返回了无法解析的错误码', true, 'malformed');
-      if (code === 0) return res.body;
-      if (TOKEN_CODES.has(code) && attempt === 0) {
-        await this.token(() => this.tokens.refresh(token));
-        continue;
-      }
-      throw this.error(code, String(field(res.body, 'errmsg') ?? ''));
-    }
-  }
-
-  /** Runs a token-cache call; its errors (the shared cache may have been made by the feedback source) become PublishErrors. */
-  private async token(get: () => Promise<string>): Promise<string> {
     try {
-      return await get();
+      return await callWechatApi(this.tokens, async (token) => (await this.http.request({ method: 'POST', url: `${this.base}${path}`, query: { ...query, access_token: token }, json, form, timeoutMs })).body);
     } catch (e) {
       if (e instanceof PublishError) throw e;
+      if (e instanceof WechatApiError) {
+        if (e.errcode === null) throw new PublishError('公众号接口返回了无法解析的错误码', true, 'malformed', { cause: e });
+        throw this.error(e.errcode, e.errmsg);
+      }
       if (e instanceof WechatTokenError) {
         if (e.errcode === null) throw new PublishError('公众号 stable_token 返回了无法解析的内容', true, 'malformed', { cause: e });
         throw this.error(e.errcode, e.errmsg);
       }
+      // An error classified by the other holder of the shared token cache (the feedback source).
       const classified = e as { message?: unknown; retryable?: unknown; platformCode?: unknown };
       if (typeof classified?.retryable === 'boolean') {
         throw new PublishError(String(classified.message), classified.retryable, typeof classified.platformCode === 'string' ? classified.platformCode : undefined, { cause: e });
@@ -397,7 +385,7 @@ export class WechatMpPublisher implements Publisher {
       this.options.onCredentialProblem?.({ platform: 'wechat', account: this.account, reason: message, platformCode: String(code) });
       return new PublishError(message, false, String(code));
     }
-    return new PublishError(message, RETRYABLE_CODES.has(code) || TOKEN_CODES.has(code), String(code));
+    return new PublishError(message, RETRYABLE_CODES.has(code) || WECHAT_TOKEN_CODES.has(code), String(code));
   }
 }
 

@@ -21,6 +21,41 @@ export class WechatTokenError extends Error {
   }
 }
 
+/** Codes that mean the access token is no longer valid: renew once and call again. */
+export const WECHAT_TOKEN_CODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);
+
+/** A WeChat API answered with a non-zero `errcode` (`errcode` null: the errcode could not be read). */
+export class WechatApiError extends Error {
+  constructor(
+    readonly errcode: number | null,
+    readonly errmsg: string,
+  ) {
+    super(errcode === null ? `errcode unreadable: ${errmsg}` : `errcode=${errcode}: ${errmsg}`);
+    this.name = 'WechatApiError';
+  }
+}
+
+/**
+ * Calls a WeChat API with the shared token (`request` gets the token and answers the parsed body),
+ * renewing the token once on an expiry code. Answers the body of an `errcode` 0 answer; otherwise
+ * throws `WechatApiError`. Token-cache errors (`WechatTokenError`) and transport errors pass through:
+ * each caller turns them into its own error type.
+ */
+export async function callWechatApi(tokens: TokenCache, request: (token: string) => Promise<unknown>): Promise<unknown> {
+  for (let attempt = 0; ; attempt++) {
+    const token = await tokens.get();
+    const body = await request(token);
+    const code = Number(field(body, 'errcode') ?? 0);
+    if (Number.isNaN(code)) throw new WechatApiError(null, String(field(body, 'errcode')));
+    if (code === 0) return body;
+    if (WECHAT_TOKEN_CODES.has(code) && attempt === 0) {
+      await tokens.refresh(token);
+      continue;
+    }
+    throw new WechatApiError(code, String(field(body, 'errmsg') ?? ''));
+  }
+}
+
 export interface WechatTokenOptions {
   appId: string;
   appSecret: string;
