@@ -35,7 +35,7 @@ import {
   requireString,
   uploadTimeoutMs,
 } from './http';
-import { type GrantContext, RefreshingGrant, TokenCache, type TokenSource, type TokenStore, fixedTokenSource, grantExpired, memoryTokenStore } from './token-cache';
+import { type GrantContext, type OAuthTokens, TokenCache, type TokenSource, type TokenStore, grantExpired, oauthTokens } from './token-cache';
 
 export const DOUYIN_DEFAULT_BASE_URL = 'https://open.douyin.com';
 
@@ -104,8 +104,7 @@ export class DouyinPublisher implements Publisher {
   private readonly limits: PlatformLimits;
   private readonly grant: GrantContext;
   private readonly paths: typeof DOUYIN_PATHS;
-  private readonly refreshing?: RefreshingGrant;
-  private readonly renewable: boolean;
+  private readonly oauth: OAuthTokens;
 
   constructor(private readonly options: DouyinOptions) {
     this.paths = { ...DOUYIN_PATHS, ...options.paths };
@@ -114,27 +113,21 @@ export class DouyinPublisher implements Publisher {
     this.clock = options.clock ?? systemClock;
     this.limits = options.limits ?? PLATFORM_LIMITS.douyin;
     this.http = new PlatformHttp({ label: '抖音', timeoutMs: options.timeoutMs, fetchImpl: options.fetchImpl, pacer: options.pacer });
-    this.grant = { platform: 'douyin', account: options.account, label: '抖音', clock: this.clock, onCredentialProblem: options.onCredentialProblem };
-    if (options.refresh && !options.tokenSource) {
-      const r = options.refresh;
-      this.refreshing = new RefreshingGrant({
-        clock: this.clock,
-        accessToken: options.accessToken || undefined,
-        accessTokenExpiresAt: options.tokenExpiresAt,
-        refreshToken: r.refreshToken,
-        refreshTokenExpiresAt: r.refreshTokenExpiresAt,
-        store: r.store ?? memoryTokenStore(),
-        storeKey: `douyin:${options.account ?? ''}:${options.openId}`,
-        refresh: (rt) => this.refreshGrant(r.clientKey, rt),
-      });
-    }
-    this.renewable = Boolean(options.tokenSource ?? this.refreshing);
-    this.tokens = new TokenCache(options.tokenSource ?? this.refreshing?.source ?? fixedTokenSource(options.accessToken, options.tokenExpiresAt, this.grant), this.clock);
+    const r = options.refresh;
+    this.oauth = oauthTokens({
+      grant: { platform: 'douyin', account: options.account, label: '抖音', clock: this.clock, onCredentialProblem: options.onCredentialProblem },
+      accessToken: options.accessToken,
+      tokenExpiresAt: options.tokenExpiresAt,
+      tokenSource: options.tokenSource,
+      refresh: r && { refreshToken: r.refreshToken, refreshTokenExpiresAt: r.refreshTokenExpiresAt, store: r.store, storeKey: `douyin:${options.account ?? ''}:${options.openId}`, renew: (rt) => this.refreshGrant(r.clientKey, rt) },
+    });
+    this.grant = this.oauth.grant;
+    this.tokens = this.oauth.tokens;
   }
 
   /** When the grant a person must renew expires, if known: the refresh token's, else the access token's. */
   grantExpiresAt(): Date | undefined {
-    return this.refreshing ? this.refreshing.refreshTokenExpiresAt() : this.options.tokenExpiresAt;
+    return this.oauth.grantExpiresAt();
   }
 
   private async refreshGrant(clientKey: string, refreshToken: string) {
@@ -143,7 +136,7 @@ export class DouyinPublisher implements Publisher {
     const code = Number(field(res.body, 'data', 'error_code') ?? 0);
     if (code !== 0) {
       if (RETRYABLE.has(code)) throw new PublishError(`抖音刷新授权暂时失败（error_code=${code}）`, true, String(code));
-      throw grantExpired(this.grant, `刷新令牌失效，error_code=${code}`, String(code), this.refreshing?.refreshTokenExpiresAt());
+      throw grantExpired(this.grant, `刷新令牌失效，error_code=${code}`, String(code), this.oauth.refreshing?.refreshTokenExpiresAt());
     }
     return {
       accessToken: requireString(res.body, '抖音', 'data', 'access_token'),
@@ -264,7 +257,7 @@ export class DouyinPublisher implements Publisher {
       if (code === 0) return res.body;
       const desc = String(field(res.body, 'data', 'description') ?? field(res.body, 'extra', 'description') ?? '');
       if (GRANT.has(code)) {
-        if (attempt === 0 && this.renewable) {
+        if (attempt === 0 && this.oauth.renewable) {
           await this.tokens.refresh(token);
           continue;
         }

@@ -35,7 +35,7 @@ import {
   requireString,
   uploadTimeoutMs,
 } from './http';
-import { type GrantContext, RefreshingGrant, TokenCache, type TokenSource, type TokenStore, fixedTokenSource, grantExpired, memoryTokenStore } from './token-cache';
+import { type GrantContext, type OAuthTokens, TokenCache, type TokenSource, type TokenStore, grantExpired, oauthTokens } from './token-cache';
 
 export const KUAISHOU_DEFAULT_BASE_URL = 'https://open.kuaishou.com';
 
@@ -91,8 +91,7 @@ export class KuaishouPublisher implements Publisher {
   private readonly clock: Clock;
   private readonly limits: PlatformLimits;
   private readonly grant: GrantContext;
-  private readonly refreshing?: RefreshingGrant;
-  private readonly renewable: boolean;
+  private readonly oauth: OAuthTokens;
 
   constructor(private readonly options: KuaishouOptions) {
     this.account = options.account;
@@ -100,27 +99,21 @@ export class KuaishouPublisher implements Publisher {
     this.clock = options.clock ?? systemClock;
     this.limits = options.limits ?? PLATFORM_LIMITS.kuaishou;
     this.http = new PlatformHttp({ label: '快手', timeoutMs: options.timeoutMs, fetchImpl: options.fetchImpl, pacer: options.pacer });
-    this.grant = { platform: 'kuaishou', account: options.account, label: '快手', clock: this.clock, onCredentialProblem: options.onCredentialProblem };
-    if (options.refresh && !options.tokenSource) {
-      const r = options.refresh;
-      this.refreshing = new RefreshingGrant({
-        clock: this.clock,
-        accessToken: options.accessToken || undefined,
-        accessTokenExpiresAt: options.tokenExpiresAt,
-        refreshToken: r.refreshToken,
-        refreshTokenExpiresAt: r.refreshTokenExpiresAt,
-        store: r.store ?? memoryTokenStore(),
-        storeKey: `kuaishou:${options.account ?? ''}:${options.appId}`,
-        refresh: (rt) => this.refreshGrant(r.appSecret, rt),
-      });
-    }
-    this.renewable = Boolean(options.tokenSource ?? this.refreshing);
-    this.tokens = new TokenCache(options.tokenSource ?? this.refreshing?.source ?? fixedTokenSource(options.accessToken, options.tokenExpiresAt, this.grant), this.clock);
+    const r = options.refresh;
+    this.oauth = oauthTokens({
+      grant: { platform: 'kuaishou', account: options.account, label: '快手', clock: this.clock, onCredentialProblem: options.onCredentialProblem },
+      accessToken: options.accessToken,
+      tokenExpiresAt: options.tokenExpiresAt,
+      tokenSource: options.tokenSource,
+      refresh: r && { refreshToken: r.refreshToken, refreshTokenExpiresAt: r.refreshTokenExpiresAt, store: r.store, storeKey: `kuaishou:${options.account ?? ''}:${options.appId}`, renew: (rt) => this.refreshGrant(r.appSecret, rt) },
+    });
+    this.grant = this.oauth.grant;
+    this.tokens = this.oauth.tokens;
   }
 
   /** When the grant a person must renew expires, if known: the refresh token's, else the access token's. */
   grantExpiresAt(): Date | undefined {
-    return this.refreshing ? this.refreshing.refreshTokenExpiresAt() : this.options.tokenExpiresAt;
+    return this.oauth.grantExpiresAt();
   }
 
   private async refreshGrant(appSecret: string, refreshToken: string) {
@@ -129,7 +122,7 @@ export class KuaishouPublisher implements Publisher {
     const result = Number(field(res.body, 'result'));
     if (result !== 1) {
       if (RETRYABLE.has(result)) throw new PublishError(`快手刷新授权暂时失败（result=${result}）`, true, String(result));
-      throw grantExpired(this.grant, `刷新令牌失效，result=${Number.isNaN(result) ? '无' : result}`, String(result), this.refreshing?.refreshTokenExpiresAt());
+      throw grantExpired(this.grant, `刷新令牌失效，result=${Number.isNaN(result) ? '无' : result}`, String(result), this.oauth.refreshing?.refreshTokenExpiresAt());
     }
     return {
       accessToken: requireString(res.body, '快手', 'access_token'),
@@ -256,7 +249,7 @@ export class KuaishouPublisher implements Publisher {
         form: req.form,
       });
       const result = Number(field(res.body, 'result'));
-      if (GRANT.has(result) && attempt === 0 && this.renewable) {
+      if (GRANT.has(result) && attempt === 0 && this.oauth.renewable) {
         await this.tokens.refresh(token);
         continue;
       }

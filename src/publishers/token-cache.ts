@@ -189,3 +189,45 @@ export class RefreshingGrant {
     return this.refreshExpiry;
   }
 }
+
+/** The access token of an OAuth account (Douyin, Kuaishou): fixed, or renewed with its refresh token. */
+export interface OAuthTokens {
+  grant: GrantContext;
+  tokens: TokenCache;
+  refreshing?: RefreshingGrant;
+  /** Whether a rejected token can be renewed here (otherwise a person must re-authorise). */
+  renewable: boolean;
+  /** When the grant a person must renew expires, if known: the refresh token's, else the access token's. */
+  grantExpiresAt(): Date | undefined;
+}
+
+export function oauthTokens(opts: {
+  grant: GrantContext;
+  accessToken: string;
+  tokenExpiresAt?: Date;
+  /** A token source given by the caller (tests, a shared cache) wins over the rest. */
+  tokenSource?: TokenSource;
+  refresh?: { refreshToken: string; refreshTokenExpiresAt?: Date; store?: TokenStore; storeKey: string; renew(refreshToken: string): Promise<RefreshedGrant> };
+}): OAuthTokens {
+  const { grant } = opts;
+  const refreshing =
+    opts.refresh && !opts.tokenSource
+      ? new RefreshingGrant({
+          clock: grant.clock,
+          accessToken: opts.accessToken || undefined,
+          accessTokenExpiresAt: opts.tokenExpiresAt,
+          refreshToken: opts.refresh.refreshToken,
+          refreshTokenExpiresAt: opts.refresh.refreshTokenExpiresAt,
+          store: opts.refresh.store ?? memoryTokenStore(),
+          storeKey: opts.refresh.storeKey,
+          refresh: opts.refresh.renew,
+        })
+      : undefined;
+  return {
+    grant,
+    refreshing,
+    renewable: Boolean(opts.tokenSource ?? refreshing),
+    tokens: new TokenCache(opts.tokenSource ?? refreshing?.source ?? fixedTokenSource(opts.accessToken, opts.tokenExpiresAt, grant), grant.clock),
+    grantExpiresAt: () => (refreshing ? refreshing.refreshTokenExpiresAt() : opts.tokenExpiresAt),
+  };
+}
