@@ -2,18 +2,10 @@
  * Exaggerated titles (标题党): shock words, urgency bait, excessive punctuation, and titles that
  * promise what the body does not contain (附名单 with no list, 附视频 with no video, …).
  */
-import type { MediaRef, Severity } from '../model';
+import type { Finding, MediaRef, Severity } from '../model';
 
-export interface ClickbaitHit {
-  rule: string;
-  severity: Severity;
-  field: 'title' | 'body';
-  start: number;
-  end: number;
-  text: string;
-  suggestion: string;
-  replacement?: string;
-}
+/** A finding before the engine adds its category (always `clickbait`). */
+export type ClickbaitHit = Omit<Finding, 'category' | 'platform'>;
 
 const SHOCK = /震惊|惊呆|吓[死哭傻]|惊爆|炸裂|疯传|万万没想到|不看后悔|看哭了|太可怕了|细思极恐|99%的人|绝大多数人都不知道|后果很严重|惊天|逆天|毁三观|颠覆认知|竟然|居然/g;
 const URGENCY = /速看|速转|快看|必看|赶紧|紧急扩散|扩散周知|转疯了|马上删|即将删除|删前|看完马上|千万别|千万不要|一定要看|不转不是/g;

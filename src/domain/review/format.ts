@@ -4,21 +4,12 @@
  * typography: empty paragraphs, half-width punctuation in Chinese text, unbalanced brackets
  * and quotes.
  */
-import type { MediaRef, Platform, Severity } from '../model';
+import type { Finding, MediaRef, Platform, Severity } from '../model';
 import { PLATFORM_LABELS } from '../model';
 import { PLATFORM_LIMITS, type PlatformLimits } from '../platform-limits';
 
-export interface FormatHit {
-  rule: string;
-  severity: Severity;
-  field: 'title' | 'body';
-  start: number;
-  end: number;
-  text: string;
-  suggestion: string;
-  replacement?: string;
-  platform?: Platform;
-}
+/** A finding before the engine adds its category (always `format`). */
+export type FormatHit = Omit<Finding, 'category'>;
 
 /** A media item, optionally with its size in bytes when the caller knows it. */
 export type SizedMedia = MediaRef & { bytes?: number };
