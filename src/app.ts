@@ -36,7 +36,7 @@ export interface AppOptions {
   /** Extra publishers keyed by platform or account (the platform publishers, or test doubles at the network edge). */
   platformPublishers?: Record<string, Publisher>;
   reviewer?: Reviewer;
-  /** How publishers wait (pacing, polling); tests pass one that moves their fake clock. */
+  /** How publishers and the Feishu messenger wait (pacing, polling, rate limits); tests pass one that moves their fake clock. */
   sleep?: (ms: number) => Promise<void>;
   /** Run node-cron jobs (off in tests, which drive `runJobs` with a fake clock). */
   cron?: boolean;
@@ -175,7 +175,7 @@ export async function createApp(options: AppOptions): Promise<CopydeskApp> {
   if (config.feishu) {
     // Loaded only when configured: the SDK is large, and the sandbox does not need it.
     const { createFeishuChannel } = await import('./channels/feishu');
-    feishu = createFeishuChannel({ ...config.feishu, logger, clock, accept, onCardAction });
+    feishu = createFeishuChannel({ ...config.feishu, logger, clock, accept, onCardAction, ...(options.sleep ? { retry: { sleep: options.sleep } } : {}) });
     messengers.feishu = feishu.messenger;
     koa.use(feishu.router.routes()).use(feishu.router.allowedMethods());
   } else {

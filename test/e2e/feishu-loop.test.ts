@@ -56,7 +56,7 @@ describe('Feishu end to end', () => {
       DATABASE_URL: db.url, ORG_FILE: orgFile, FEISHU_APP_ID: fake.appId, FEISHU_APP_SECRET: fake.appSecret, FEISHU_ENCRYPT_KEY: ENCRYPT_KEY,
       FEISHU_VERIFICATION_TOKEN: FIXTURE_TOKEN, FEISHU_BASE_URL: fake.baseUrl, PUBLISH_WEBHOOK_URL: receiver.url, PUBLISH_WEBHOOK_SECRET: SECRET, REPLICA_ID: 'e2e',
     });
-    app = await createApp({ config, logger: pino({ level: 'silent' }), clock, dbSchema: db.schema });
+    app = await createApp({ config, logger: pino({ level: 'silent' }), clock, sleep: async (ms) => clock.advance(ms), dbSchema: db.schema });
     server = await app.listen(0);
     feishu = createFeishuSender({ baseUrl: `http://127.0.0.1:${server.port}`, encryptKey: ENCRYPT_KEY, now: () => clock.now() });
   });
